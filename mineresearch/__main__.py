@@ -1,0 +1,3 @@
+from mineresearch.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Altair charts: one theme, builders over tidy frames, static SVG rendering for reports."""

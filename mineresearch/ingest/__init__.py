@@ -1,0 +1,1 @@
+"""Ingestion adapters: the shared company figures file and SEC XBRL companyfacts JSON."""

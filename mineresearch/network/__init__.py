@@ -1,0 +1,1 @@
+"""Bitcoin network series: readers of daily files and the quarterly aggregation."""

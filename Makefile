@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup browser reports test test-fast lint bench network clean
+.PHONY: setup browser reports report test coverage-table lint bench network clean
 
 setup: $(STAMP) browser
 
@@ -22,10 +22,16 @@ browser:
 
 reports: setup
 	$(PY) -m mineresearch data validate
-	$(PY) -m mineresearch data coverage
+	$(PY) -m mineresearch build
+
+report: setup
+	$(PY) -m mineresearch report $(TICKER) $(PERIOD)
 
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
+
+coverage-table: setup
+	$(PY) -m mineresearch data coverage
 
 lint: setup
 	$(VENV)/bin/ruff check mineresearch tests benchmarks

@@ -1,11 +1,45 @@
 """mineresearch: quarterly research write-ups on public Bitcoin miners.
 
-The public API is small and pinned by ``tests/test_public_api.py``. Importing the package has
-no side effects: no theme, renderer, logging or file access happens until a function is called.
+The public API is small and pinned by ``tests/test_public_api.py``. Importing the package has no side
+effects and stays cheap: the names below are loaded on first use, and no theme, renderer, logging or file
+access happens until a function is called.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+_LAZY: dict[str, str] = {
+    "load_dataset": "mineresearch.dataset",
+    "Dataset": "mineresearch.dataset",
+    "ReportParams": "mineresearch.params",
+    "SectorParams": "mineresearch.params",
+    "run_report": "mineresearch.runner",
+    "ReportJob": "mineresearch.jobs",
+    "build": "mineresearch.build",
+    "company_quarter_summary": "mineresearch.metrics.summary",
+    "MineResearchError": "mineresearch.exceptions",
+    "DataValidationError": "mineresearch.exceptions",
+    "ParameterError": "mineresearch.exceptions",
+    "ReportExecutionError": "mineresearch.exceptions",
+    "RenderError": "mineresearch.exceptions",
+    "BrowserNotFoundError": "mineresearch.exceptions",
+}
+
+__all__ = ["__version__", *sorted(_LAZY)]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mineresearch' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

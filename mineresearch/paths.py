@@ -18,7 +18,7 @@ def templates_dir() -> Path:
     for candidate in (PACKAGE_DIR / "templates", REPO_ROOT / "templates"):
         if (candidate / "mineresearch" / "conf.json").is_file():
             return candidate
-    raise FileNotFoundError("the mineresearch nbconvert template was not found (templates/mineresearch/conf.json)")
+    raise FileNotFoundError("nbconvert template not found (templates/mineresearch/conf.json)")
 
 
 def notebooks_dir() -> Path:

@@ -88,3 +88,63 @@ _ALL: tuple[Metric, ...] = (
 )
 
 METRICS: dict[str, Metric] = {m.name: m for m in _ALL}
+
+ALIASES: dict[str, str] = {
+    # older or source-specific names -> canonical metric (units are converted by ``units.py``)
+    "revenue": "revenue_total",
+    "revenue_bitcoin_mining": "revenue_mining",
+    "revenue_crypto_mining": "revenue_mining",
+    "revenue_self_mining": "revenue_mining",
+    "revenue_hosted_mining": "revenue_hosting",
+    "revenue_colocation": "revenue_hpc",
+    "revenue_hpc_lease": "revenue_hpc",
+    "revenue_engineering": "revenue_other",
+    "btc_mined": "btc_produced",
+    "btc_reserve": "btc_held",
+    "btc_reserve_consolidated": "btc_held",
+    "btc_treasury": "btc_held",
+    "cash_and_equivalents": "cash",
+    "cash_unrestricted": "cash",
+    "cost_of_revenue_ex_depr": "cost_of_revenue_ex_da",
+    "net_electricity_costs": "cost_of_revenue_ex_da",
+    "depreciation_and_amortization": "depreciation_amortization",
+    "depreciation": "depreciation_amortization",
+    "g_and_a": "sga",
+    "operating_loss": "operating_income",
+    "income_before_taxes": "income_before_tax",
+    "other_nonoperating_items": "other_nonoperating",
+    "gain_fv_bitcoin": "fv_gain_loss_digital_assets",
+    "gain_fv_digital_assets": "fv_gain_loss_digital_assets",
+    "unrealized_gain_fv_bitcoin": "fv_gain_loss_digital_assets",
+    "digital_assets": "digital_assets_fair_value",
+    "cryptocurrencies": "digital_assets_fair_value",
+    "digital_assets_in_custody": "digital_assets_fair_value",
+    "loans_current": "short_term_debt",
+    "loans_long_term": "long_term_debt",
+    "total_debt_principal": "total_debt",
+    "eps_gaap": "eps_diluted",
+    "fleet_efficiency": "fleet_efficiency_jth",
+    "power_cost_usd_kwh": "power_cost_usd_mwh",
+    "power_price": "power_cost_usd_mwh",
+    "energy_cost_per_mwh": "power_cost_usd_mwh",
+    "all_in_electricity_cost_per_btc": "power_cost_per_btc",
+    "electricity_cost_per_btc": "power_cost_per_btc",
+    "energy_cost_per_btc": "power_cost_per_btc",
+    "purchased_energy_cost_per_btc": "power_cost_per_btc",
+    "direct_cost_per_btc": "cost_to_mine_per_btc",
+    "cost_to_mine_ex_depr": "cost_to_mine_per_btc",
+    "avg_operating_hashrate": "hashrate_operating_ehs",
+    "operational_hashrate": "hashrate_operating_ehs",
+    "energized_hashrate": "hashrate_installed_ehs",
+    "hashrate_capacity": "hashrate_installed_ehs",
+    "self_mining_hashrate_eop": "hashrate_installed_ehs",
+    "demand_response_proceeds": "power_curtailment_credits",
+}
+"""Source metric names mapped onto the vocabulary. Names absent from both maps have no canonical home."""
+
+
+def canonical_metric(name: str) -> str | None:
+    """The canonical metric for a source metric name, or ``None`` when it has no home in the vocabulary."""
+    if name in METRICS:
+        return name
+    return ALIASES.get(name)

@@ -1,0 +1,105 @@
+"""The dataset a report reads: companies, every sourced fact, and the quarterly network table.
+
+``load_dataset()`` reads the packaged ``mineresearch/data`` folder (or another folder holding the same
+files), validates it, and returns a ``Dataset``. Nothing is cached between calls; a ``Dataset`` keeps
+its own derived tables once computed. Which value a metric takes when sources disagree, and how
+line items add up, is documented in ``selection.py``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from mineresearch import selection
+from mineresearch.paths import PACKAGE_DATA_DIR
+from mineresearch.validate import validate_folder
+
+CHOSEN_COLUMNS: list[str] = ["metric", "line_item", "value", "unit", "source_url", "source_type"]
+HEADLINE_METRICS: tuple[str, ...] = ("revenue_total", "net_income")
+
+
+class Dataset:
+    """Validated tables and the chosen values derived from them.
+
+    Attributes:
+        companies: indexed by ticker: ``name, cik, cik_source, fiscal_year_end, notes``.
+        facts: every fact row (``value`` float, ``restated`` bool).
+        network: quarterly network table indexed by period label (empty when not shipped).
+    """
+
+    def __init__(self, companies: pd.DataFrame, facts: pd.DataFrame, network: pd.DataFrame) -> None:
+        self.companies = companies
+        self.facts = facts
+        self.network = network
+
+    @cached_property
+    def _chosen(self) -> pd.DataFrame:
+        return selection.chosen(self.facts)
+
+    @cached_property
+    def _values(self) -> pd.DataFrame:
+        return selection.quarter_values(self._chosen)
+
+    def company_quarters(self, ticker: str) -> pd.DataFrame:
+        """Wide table of one company: index = sorted periods, columns = vocabulary metrics.
+
+        Values are the chosen ones, line items summed; NaN where not disclosed.
+
+        Raises:
+            KeyError: the ticker is not in ``companies``.
+        """
+        self._known(ticker)
+        return selection.wide(self._values, ticker)
+
+    def sources(self, ticker: str, period: str) -> pd.DataFrame:
+        """The chosen rows of a company-quarter: ``metric, line_item, value, unit, source_url, source_type``."""
+        self._known(ticker)
+        rows = self._chosen[(self._chosen["ticker"] == ticker) & (self._chosen["period"] == period)]
+        return rows[CHOSEN_COLUMNS].sort_values(["metric", "line_item"]).reset_index(drop=True)
+
+    def conflicts(self) -> pd.DataFrame:
+        """Disagreements between sources beyond rounding, with both sources and the chosen one."""
+        return selection.conflicts(self.facts)
+
+    def periods(self, ticker: str | None = None) -> list[str]:
+        """Sorted period labels with at least one fact (for one company when ``ticker`` is given)."""
+        rows = self.facts if ticker is None else self.facts[self.facts["ticker"] == ticker]
+        return sorted(rows["period"].unique())
+
+    def tickers(self, period: str | None = None) -> list[str]:
+        """Sorted tickers with at least one fact (in one period when ``period`` is given)."""
+        rows = self.facts if period is None else self.facts[self.facts["period"] == period]
+        return sorted(rows["ticker"].unique())
+
+    def latest_period(self, min_companies: int = 3) -> str:
+        """Latest calendar quarter in which at least ``min_companies`` report revenue or net income.
+
+        Raises:
+            ValueError: no quarter has that many.
+        """
+        rows = self.facts[self.facts["metric"].isin(HEADLINE_METRICS)]
+        counts = rows.groupby("period")["ticker"].nunique()
+        enough = counts[counts >= min_companies]
+        if enough.empty:
+            raise ValueError(f"no quarter has revenue or net income for {min_companies} companies")
+        return str(max(enough.index))
+
+    def _known(self, ticker: str) -> None:
+        if ticker not in self.companies.index:
+            raise KeyError(f"unknown ticker {ticker!r}; known: {', '.join(self.companies.index)}")
+
+
+def load_dataset(path: str | Path | None = None) -> Dataset:
+    """Read and validate a data folder (default: the packaged data).
+
+    Args:
+        path: a folder holding ``companies.csv``, ``facts.csv`` and optionally ``network_quarterly.csv``.
+
+    Raises:
+        DataValidationError: any problem in any file, all listed.
+    """
+    tables = validate_folder(PACKAGE_DATA_DIR if path is None else Path(path))
+    return Dataset(tables.companies, tables.facts, tables.network)

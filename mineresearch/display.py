@@ -1,0 +1,112 @@
+"""What a report cell shows: escaped paragraphs, formatted tables, charts, "not disclosed" notes.
+
+Every function returns an HTML string or displays rich output; text that comes from data is escaped here,
+so the report modules can pass raw values. Charts are shown static (SVG through vl-convert) in rendered
+reports and interactive in JupyterLab, depending on the report's ``static_charts`` parameter.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from mineresearch.formatting import NOT_DISCLOSED
+
+Formatter = Callable[[Any], str]
+
+
+def esc(text: object) -> str:
+    """HTML-escape any value's text."""
+    return html.escape(str(text), quote=True)
+
+
+def para(text: str, *, cls: str | None = None) -> str:
+    """One paragraph of plain text (escaped)."""
+    klass = f' class="{esc(cls)}"' if cls else ""
+    return f"<p{klass}>{esc(text)}</p>"
+
+
+def bullets(items: Sequence[str]) -> str:
+    return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def missing_note(missing: Sequence[str], *, what: str = "This section") -> str:
+    """A visible note that inputs were not disclosed (never a silent gap)."""
+    if not missing:
+        return ""
+    names = ", ".join(m.replace("_", " ") for m in missing)
+    return f'<p class="mr-missing"><strong>Not disclosed:</strong> {esc(names)}. {esc(what)} shows what the ' \
+           "filings support and leaves the rest blank rather than estimating it.</p>"
+
+
+def _cell(value: Any, fmt: Formatter | None) -> tuple[str, bool]:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NOT_DISCLOSED, False
+    numeric = isinstance(value, int | float) and not isinstance(value, bool)
+    text = fmt(value) if fmt else (f"{value:,.2f}" if isinstance(value, float) else str(value))
+    return text, numeric
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    formats: Mapping[str, Formatter] | None = None,
+    caption: str | None = None,
+    index: bool = False,
+    highlight_negative: Sequence[str] = (),
+) -> str:
+    """A formatted, escaped HTML table (numbers right-aligned, negatives marked where asked)."""
+    formats = formats or {}
+    frame = df.reset_index() if index else df
+    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
+    rows = []
+    for _, row in frame.iterrows():
+        cells = []
+        for col in frame.columns:
+            text, numeric = _cell(row[col], formats.get(str(col)))
+            classes = ["num"] if numeric else []
+            if text == NOT_DISCLOSED:
+                classes.append("nd")
+            if col in highlight_negative and numeric and float(row[col]) < 0:
+                classes.append("neg")
+            klass = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{klass}>{esc(text)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return (f'<div class="mr-table-wrap"><table class="mr-table">{cap}<thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def show_html(*parts: str) -> None:
+    """Display HTML fragments as one output."""
+    from IPython.display import HTML, display
+
+    display(HTML("".join(p for p in parts if p)))
+
+
+def use_chart_mode(static: bool) -> None:
+    """Static SVG charts for rendered reports; Altair's default (interactive) renderer otherwise."""
+    import altair as alt
+
+    from mineresearch.charts.theme import use_theme
+
+    use_theme()
+    if static:
+        from mineresearch.charts.render import enable_static_renderer
+
+        enable_static_renderer()
+    else:
+        alt.renderers.enable("default")
+
+
+def show_chart(chart: Any | None) -> None:
+    """Display a chart (nothing when the builder had no data to draw)."""
+    if chart is None:
+        return
+    from IPython.display import display
+
+    display(chart)

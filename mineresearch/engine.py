@@ -1,0 +1,123 @@
+"""Papermill engine whose kernels are forked from a warm zygote instead of started cold.
+
+``papermill.execute_notebook(..., engine_name="mineresearch_warm")`` runs exactly as the default
+engine (nbclient, parameter injection, output notebook, error cells) except for how the kernel
+process comes to life: :class:`WarmKernelManager` replaces the kernel command with the small
+launcher of :mod:`mineresearch.kernel_launch`, which asks this process's zygote
+(:func:`mineresearch.zygote.current_zygote`) to fork a kernel that has already imported
+ipykernel, IPython, pandas, numpy, altair and vl_convert. Every report still gets its own fresh
+process; interrupt, kill, restart and shutdown go through jupyter_client unchanged.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import DeadKernelError
+from papermill.engines import NBClientEngine
+from traitlets import default
+
+from mineresearch.zygote import current_zygote
+
+LAUNCHER_MODULE = "mineresearch.kernel_launch"
+
+
+def _kernel_args(cmd: list[str]) -> list[str] | None:
+    """The ipykernel arguments of ``python -m ipykernel_launcher ARGS``, or None for another kernel.
+
+    Only this interpreter's ipykernel can be forked from the zygote; interpreter options placed
+    before ``-m`` are not carried over.
+    """
+    if cmd[:1] != [sys.executable] or cmd[-len(cmd) + 1 :].count("ipykernel_launcher") != 1:
+        return None
+    index = cmd.index("ipykernel_launcher")
+    return cmd[index + 1 :] if index >= 2 and cmd[index - 1] == "-m" else None
+
+
+class WarmKernelManager(AsyncKernelManager):
+    """Kernel manager that forks Python kernels from the zygote (IPC transport by default).
+
+    Kernel specs that do not run ``ipykernel_launcher`` on this interpreter start as usual.
+    """
+
+    @default("transport")
+    def _default_transport(self) -> str:
+        return "ipc"
+
+    def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        """Return the launcher command in place of ``python -m ipykernel_launcher -f FILE``.
+
+        Args:
+            extra_arguments: Extra kernel arguments (nbclient passes an in-memory history file).
+
+        Returns:
+            The command jupyter_client starts as the kernel process.
+        """
+        cmd = super().format_kernel_cmd(extra_arguments)
+        args = _kernel_args(cmd)
+        if args is None:
+            return cmd
+        zygote = current_zygote()
+        return [sys.executable, "-m", LAUNCHER_MODULE, "--socket", zygote.socket_path, "--", *args]
+
+
+def _last_started_cell(nb: Any) -> int | None:
+    """Index of the last cell papermill started (the one running when the kernel died)."""
+    started = [i for i, cell in enumerate(nb.cells) if cell.metadata.get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
+
+
+class WarmEngine(NBClientEngine):
+    """Papermill engine running notebooks in kernels forked from a warm zygote.
+
+    Registered under the name ``mineresearch_warm``. A caller may still pass its own
+    ``kernel_manager_class``; by default :class:`WarmKernelManager` is used.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        """Execute through nbclient with the warm kernel manager.
+
+        Args:
+            nb_man: papermill's ``NotebookExecutionManager``.
+            kernel_name: Kernel spec name from the notebook or the caller.
+            **kwargs: Passed on to papermill's nbclient engine.
+
+        Returns:
+            What papermill's nbclient engine returns.
+
+        Raises:
+            DeadKernelError: The kernel died; the message names the cell that was running, and
+                that cell is marked as failed in the output notebook.
+        """
+        kwargs.setdefault("kernel_manager_class", WarmKernelManager)
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        except DeadKernelError as exc:
+            index = _last_started_cell(nb_man.nb)
+            if index is None:
+                raise
+            cell = nb_man.nb.cells[index]
+            nb_man.cell_exception(cell, cell_index=index, exception=exc)
+            first_line = (str(cell.source).strip().splitlines() or [""])[0]
+            raise DeadKernelError(f"{exc} while executing cell {index} ({first_line!r})") from exc
+
+
+ENGINE_NAME = "mineresearch_warm"
+
+
+def register_engine() -> str:
+    """Register :class:`WarmEngine` with papermill under ``mineresearch_warm`` (idempotent).
+
+    papermill also finds it through the ``papermill.engine`` entry-point group when the package
+    metadata declares it there.
+
+    Returns:
+        The engine name to pass as ``engine_name``.
+    """
+    from papermill.engines import papermill_engines
+
+    papermill_engines.register(ENGINE_NAME, WarmEngine)
+    return ENGINE_NAME

@@ -1,0 +1,193 @@
+"""Number formatting for prose, tables and chart labels, one convention everywhere.
+
+- USD with a scale: ``$45.8M``, ``$1.2B``; below a million in full: ``$27,324``.
+- Negatives carry a leading minus before the currency sign: ``-$45.8M``.
+- Missing values (None, NaN) read ``not disclosed``: the reports never guess a figure.
+- Percent values are given in percent units (``35.4`` means 35.4%); shares in fractions go through
+  :func:`share`.
+
+Also the escaping of text for HTML and Markdown outputs (:func:`escape_html`, :func:`to_markdown`).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+
+NOT_DISCLOSED = "not disclosed"
+
+_MINUS = "-"
+
+
+def is_missing(value: float | None) -> bool:
+    """True for None and NaN (and for anything that is not a real number)."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def _sign(value: float) -> str:
+    return _MINUS if value < 0 else ""
+
+
+def usd(value: float | None, *, decimals: int = 1) -> str:
+    """US dollars with a scale: ``$1.2B``, ``$45.8M``, ``$27,324``, ``-$45.8M``.
+
+    Args:
+        value: Amount in USD.
+        decimals: Decimals shown for millions and billions.
+
+    Returns:
+        The formatted amount, or ``not disclosed``.
+    """
+    if is_missing(value):
+        return NOT_DISCLOSED
+    v = float(value)  # type: ignore[arg-type]
+    size = abs(v)
+    if round(size / 1e6, decimals) >= 1000:
+        body = f"{size / 1e9:,.{decimals}f}B"
+    elif size >= 1e6:
+        body = f"{size / 1e6:,.{decimals}f}M"
+    elif round(size) == 0:
+        return "$0"
+    else:
+        body = f"{size:,.0f}"
+    return f"{_sign(v)}${body}"
+
+
+def usd_per_btc(value: float | None) -> str:
+    """USD per bitcoin in full: ``$27,324 per BTC``."""
+    if is_missing(value):
+        return NOT_DISCLOSED
+    v = float(value)  # type: ignore[arg-type]
+    return f"{_sign(round(v))}${abs(v):,.0f} per BTC"
+
+
+def usd_thousands(value: float | None) -> str:
+    """A compact label in thousands of USD, for chart cells: ``$12k``, ``-$5k``, ``$0k``."""
+    if is_missing(value):
+        return "n/d"
+    k = round(float(value) / 1e3)  # type: ignore[arg-type]
+    return f"{_sign(k)}${abs(k):,}k"
+
+
+def btc(value: float | None, *, decimals: int = 0) -> str:
+    """A bitcoin amount: ``1,063 BTC``."""
+    if is_missing(value):
+        return NOT_DISCLOSED
+    v = float(value)  # type: ignore[arg-type]
+    text = f"{abs(v):,.{decimals}f}"
+    sign = _MINUS if v < 0 and text.strip("0.,") else ""
+    return f"{sign}{text} BTC"
+
+
+def pct(value_pct: float | None, *, decimals: int = 1, signed: bool = False) -> str:
+    """A percentage given in percent units: ``35.4%``, or ``+35.4%`` when ``signed``."""
+    if is_missing(value_pct):
+        return NOT_DISCLOSED
+    v = round(float(value_pct), decimals)  # type: ignore[arg-type]
+    plus = "+" if signed and v > 0 else ""
+    sign = _MINUS if v < 0 else ""
+    return f"{plus}{sign}{abs(v):,.{decimals}f}%"
+
+
+def share(fraction: float | None, *, decimals: int = 1) -> str:
+    """A fraction shown as a percentage: ``0.354`` -> ``35.4%``."""
+    if is_missing(fraction):
+        return NOT_DISCLOSED
+    return pct(float(fraction) * 100.0, decimals=decimals)  # type: ignore[arg-type]
+
+
+def pp(value_pp: float | None, *, decimals: int = 1) -> str:
+    """A change in percentage points, signed unless zero: ``-2.1 pp``, ``+0.4 pp``, ``0.0 pp``."""
+    if is_missing(value_pp):
+        return NOT_DISCLOSED
+    return pct(value_pp, decimals=decimals, signed=True)[:-1] + " pp"
+
+
+def ehs(value: float | None, *, decimals: int = 1) -> str:
+    """Hashrate in exahashes per second: ``831.4 EH/s``."""
+    if is_missing(value):
+        return NOT_DISCLOSED
+    v = float(value)  # type: ignore[arg-type]
+    return f"{_sign(v)}{abs(v):,.{decimals}f} EH/s"
+
+
+def usd_per_ph_day(value: float | None, *, decimals: int = 2) -> str:
+    """Hashprice in USD per petahash per second per day: ``$52.31/PH/day``."""
+    if is_missing(value):
+        return NOT_DISCLOSED
+    v = float(value)  # type: ignore[arg-type]
+    return f"{_sign(round(v, decimals))}${abs(v):,.{decimals}f}/PH/day"
+
+
+def change_pct(current: float | None, previous: float | None) -> float:
+    """Relative change in percent, ``(current / previous - 1) * 100``; NaN when undefined.
+
+    Undefined when either value is missing or ``previous`` is zero.
+    """
+    if is_missing(current) or is_missing(previous) or float(previous) == 0:  # type: ignore[arg-type]
+        return math.nan
+    return (float(current) / float(previous) - 1.0) * 100.0  # type: ignore[arg-type]
+
+
+def change_phrase(current: float | None, previous: float | None, previous_label: str) -> str:
+    """``"up 12.3% from 2025Q1"``, ``"unchanged from 2025Q1"``, or ``""`` when the change is undefined."""
+    change = change_pct(current, previous)
+    if math.isnan(change):
+        return ""
+    if round(change, 1) == 0:
+        return f"unchanged from {previous_label}"
+    return f"{'up' if change > 0 else 'down'} {pct(abs(change))} from {previous_label}"
+
+
+def join_words(items: list[str]) -> str:
+    """``["a"]`` -> ``"a"``; ``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def lower_first(label: str) -> str:
+    """Lower-case a label's first letter for use mid-sentence, unless it starts an acronym (``SG&A``)."""
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+def net_result(value: float | None) -> str:
+    """The bottom line in words: ``a net loss of $45.8M``, ``net income of $12.0M``."""
+    if is_missing(value):
+        return f"net income {NOT_DISCLOSED}"
+    v = float(value)  # type: ignore[arg-type]
+    if round(v) == 0:
+        return "a break-even net result"
+    if v < 0:
+        return f"a net loss of {usd(-v)}"
+    return f"net income of {usd(v)}"
+
+
+def escape_html(text: object) -> str:
+    """Escape text for HTML: ``A&B <Mining>`` -> ``A&amp;B &lt;Mining&gt;``."""
+    return html.escape(str(text), quote=True)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$>-])")
+
+
+def to_markdown(text: object) -> str:
+    """Make plain text safe to emit as Markdown (e.g. ``IPython.display.Markdown``).
+
+    HTML-escapes it (Markdown passes raw HTML through), then backslash-escapes Markdown punctuation,
+    including ``$``, which notebook front ends would otherwise typeset as mathematics.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape_html(text))
+
+
+def to_html(text: object, *, tag: str = "p") -> str:
+    """Wrap escaped plain text in an HTML element: ``<p>...</p>``."""
+    return f"<{tag}>{escape_html(text)}</{tag}>"

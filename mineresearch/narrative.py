@@ -1,0 +1,329 @@
+"""Prose generated from the numbers: the headline and the sections' opening paragraphs.
+
+Every sentence is built from the values passed in; none is canned. A claim ("a record", "a net loss")
+appears only when the numbers say so, and a missing value reads "not disclosed". Functions return
+plain text; emit it with :func:`to_markdown` or :func:`to_html`, which escape text that came from
+data (company names, step labels).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from mineresearch.formatting import (
+    NOT_DISCLOSED,
+    btc,
+    change_pct,
+    change_phrase,
+    ehs,
+    escape_html,
+    is_missing,
+    join_words,
+    lower_first,
+    net_result,
+    pct,
+    share,
+    to_html,
+    to_markdown,
+    usd,
+    usd_per_btc,
+    usd_per_ph_day,
+)
+
+__all__ = [
+    "cost_paragraph",
+    "escape_html",
+    "headline",
+    "margin_paragraph",
+    "network_paragraph",
+    "shift_period",
+    "to_html",
+    "to_markdown",
+    "treasury_paragraph",
+]
+
+HALVING_PERIOD = "2024Q2"
+_PERIOD = re.compile(r"^(\d{4})Q([1-4])$")
+
+
+def shift_period(period: str, quarters: int) -> str:
+    """The calendar-quarter label ``quarters`` away: ``shift_period("2025Q1", -1) == "2024Q4"``."""
+    match = _PERIOD.match(period)
+    if match is None:
+        raise ValueError(f"period {period!r} is not a calendar-quarter label like '2025Q2'")
+    index = int(match[1]) * 4 + int(match[2]) - 1 + quarters
+    return f"{index // 4}Q{index % 4 + 1}"
+
+
+def _value(series: pd.Series | Mapping[str, float], key: str) -> float:
+    value = series.get(key, math.nan)
+    return math.nan if is_missing(value) else float(value)
+
+
+def headline(
+    name: str, period: str, btc_produced: pd.Series | Mapping[str, float], net_income_usd: float | None
+) -> str:
+    """One sentence setting the quarter's output (operations) against its net income (financials).
+
+    "A record" is said only when output beats every earlier quarter on file (at least one earlier
+    quarter must be disclosed); "yet" contrasts rising output with a net loss.
+
+    Args:
+        name: Company name as it should read.
+        period: The quarter, e.g. ``"2025Q2"``.
+        btc_produced: BTC produced by quarter label, every quarter on file (NaN where not disclosed).
+        net_income_usd: The quarter's net income in USD (a loss negative), or None/NaN.
+
+    Returns:
+        The headline sentence.
+    """
+    output = _value(btc_produced, period)
+    income_missing = is_missing(net_income_usd)
+    if math.isnan(output):
+        if income_missing:
+            return f"{name}'s bitcoin output and net income for {period} are {NOT_DISCLOSED}."
+        closed = net_result(net_income_usd)
+        return f"{name}'s bitcoin output for {period} is {NOT_DISCLOSED}; the quarter closed with {closed}."
+    earlier = pd.Series({k: v for k, v in dict(btc_produced).items() if str(k) < period}, dtype=float).dropna()
+    previous = shift_period(period, -1)
+    record = len(earlier) > 0 and output > earlier.max()
+    if record:
+        opening = f"{name} mined a record {btc(output)} in {period} (the most of {len(earlier) + 1} quarters on file)"
+    else:
+        move = change_phrase(output, _value(btc_produced, previous), previous)
+        opening = f"{name} mined {btc(output)} in {period}" + (f", {move}," if move else "")
+    rising = record or change_pct(output, _value(btc_produced, previous)) > 0
+    if income_missing:
+        return f"{opening.rstrip(',')}; net income for the quarter is {NOT_DISCLOSED}."
+    income = float(net_income_usd)  # type: ignore[arg-type]
+    if round(income) == 0:
+        return f"{opening} and broke even at the net line."
+    if income < 0:
+        return f"{opening} {'yet' if rising else 'and'} booked {net_result(income)}."
+    return f"{opening} and earned {net_result(income)}."
+
+
+def _opening_sentence(totals: pd.DataFrame) -> str:
+    start, end = totals.iloc[0], totals.iloc[-1]
+    opening = f"{start['step']} of {usd(start['amount_usd'])}"
+    if len(totals) == 1:
+        return f"{opening} is the only level of the bridge on file; net income is {NOT_DISCLOSED}."
+    label = str(end["step"])
+    end_text = (
+        net_result(end["amount_usd"]) if "net" in label.lower() else f"{lower_first(label)} of {usd(end['amount_usd'])}"
+    )
+    return f"{opening} became {end_text}."
+
+
+def _drag_sentence(drags: pd.DataFrame, start: pd.Series) -> str:
+    base, base_name = float(start["amount_usd"]), lower_first(str(start["step"]))
+    parts = [
+        f"{lower_first(str(r.step))} ({usd(-r.amount_usd)}"
+        + (f", {pct(-r.amount_usd / base * 100, decimals=0)} of {base_name})" if base > 0 else ")")
+        for r in drags.itertuples()
+    ]
+    noun = "charge was" if len(parts) == 1 else "charges were"
+    return f"The largest {noun} {join_words(parts)}."
+
+
+def margin_paragraph(steps: pd.DataFrame, *, top_n: int = 2, other_step: str = "Other") -> str:
+    """What drove the margin: the start and end of the bridge and its largest negative steps.
+
+    Args:
+        steps: The margin bridge in order. Columns: ``step`` (label), ``amount_usd`` (USD; for a
+            delta its signed effect on profit), ``kind`` (``"total"`` or ``"delta"``). The first total
+            is the starting level (revenue), the last the end (net income).
+        top_n: How many of the largest negative steps to name.
+        other_step: Label of the reconciling step, described separately.
+
+    Returns:
+        A paragraph of one to five sentences.
+    """
+    data = steps.loc[:, ["step", "amount_usd", "kind"]].copy()
+    data["amount_usd"] = pd.to_numeric(data["amount_usd"], errors="coerce")
+    totals = data[data["kind"] == "total"].dropna(subset=["amount_usd"])
+    if totals.empty:
+        return f"The bridge from revenue to net income is {NOT_DISCLOSED}."
+    sentences = [_opening_sentence(totals)]
+    deltas = data[data["kind"] != "total"]
+    named = deltas[deltas["step"] != other_step].dropna(subset=["amount_usd"])
+    drags = named[named["amount_usd"] < 0].sort_values("amount_usd").head(top_n)
+    if not drags.empty:
+        sentences.append(_drag_sentence(drags, totals.iloc[0]))
+    gains = named[named["amount_usd"] > 0].sort_values("amount_usd", ascending=False)
+    if not gains.empty:
+        lead = f"{lower_first(str(gains['step'].iloc[0]))} ({usd(gains['amount_usd'].iloc[0])})"
+        sentences.append(f"Items adding to profit came to {usd(gains['amount_usd'].sum())}, led by {lead}.")
+    undisclosed = [lower_first(str(u)) for u in deltas[deltas["amount_usd"].isna()]["step"]]
+    if undisclosed:
+        sentences.append(f"Not disclosed for the quarter: {join_words(undisclosed)}.")
+    other = deltas[deltas["step"] == other_step]["amount_usd"].dropna()
+    if not other.empty and round(float(other.iloc[0])) != 0:
+        closing = "and close the bridge to the reported figure"
+        sentences.append(f"Items not broken out above come to {usd(other.iloc[0])} {closing}.")
+    return " ".join(sentences)
+
+
+def _price_sentence(price_usd: float | None, cash_cost: float, all_in: float) -> str:
+    if is_missing(price_usd):
+        return f"The quarter's average BTC price is {NOT_DISCLOSED}, so no margin per coin is computed."
+    price = float(price_usd)  # type: ignore[arg-type]
+    at = f"The average BTC price of {usd(price)}"
+    all_in_gap = price - all_in
+    if all_in_gap >= 0:
+        return f"{at} covered the all-in cost with {usd_per_btc(all_in_gap)} to spare."
+    if not math.isnan(cash_cost) and price >= cash_cost:
+        return (
+            f"{at} covered cash costs with {usd_per_btc(price - cash_cost)} to spare but fell "
+            f"{usd_per_btc(-all_in_gap)} short of the all-in cost."
+        )
+    return f"{at} fell {usd_per_btc(-all_in_gap)} short of the all-in cost."
+
+
+def cost_paragraph(layers: pd.DataFrame, *, price_usd: float | None, period: str) -> str:
+    """The cost of a bitcoin, layer by layer, against the quarter's average price.
+
+    Args:
+        layers: Cost layers in stacking order. Columns: ``layer`` (label), ``usd_per_btc`` (that
+            layer's own cost, USD per BTC, NaN when not disclosed) and optionally ``cash`` (bool:
+            True for cash layers such as power, cash SG&A and interest).
+        price_usd: The quarter's average BTC price in USD, or None/NaN.
+        period: The quarter, e.g. ``"2025Q2"``.
+
+    Returns:
+        A paragraph; layers not disclosed are named and left out of the totals.
+    """
+    data = layers.copy()
+    data["usd_per_btc"] = pd.to_numeric(data["usd_per_btc"], errors="coerce")
+    known = data.dropna(subset=["usd_per_btc"])
+    if known.empty:
+        return f"Cost per bitcoin for {period} is {NOT_DISCLOSED}."
+    first = known.iloc[0]
+    sentences = [f"In {period}, {lower_first(str(first['layer']))} cost {usd_per_btc(first['usd_per_btc'])}."]
+    cash_cost = math.nan
+    if "cash" in data.columns and known["cash"].astype(bool).any():
+        cash = known[known["cash"].astype(bool)]
+        cash_cost = float(cash["usd_per_btc"].sum())
+        names = join_words([lower_first(str(v)) for v in cash["layer"]])
+        sentences.append(f"Cash costs ({names}) came to {usd_per_btc(cash_cost)}.")
+    all_in = float(known["usd_per_btc"].sum())
+    sentences.append(f"All layers together come to {usd_per_btc(all_in)}.")
+    missing = data[data["usd_per_btc"].isna()]["layer"].astype(str).tolist()
+    if missing:
+        sentences.append(f"Not disclosed and left out of these totals: {join_words(missing)}.")
+    sentences.append(_price_sentence(price_usd, cash_cost, all_in))
+    return " ".join(sentences)
+
+
+def _network_changes(network: pd.DataFrame, column: str, period: str) -> str:
+    current = _value(network[column], period)
+    moves = [
+        change_phrase(current, _value(network[column], p), p)
+        for p in (shift_period(period, -1), shift_period(period, -4))
+    ]
+    moves = [m for m in moves if m]
+    return f" ({join_words(moves)})" if moves else ""
+
+
+def network_paragraph(
+    network: pd.DataFrame, period: str, *, name: str | None = None, hashrate_realized_ehs: float | None = None
+) -> str:
+    """Hashprice, network hashrate and fees for the quarter, with changes on the quarter and the year.
+
+    Args:
+        network: Indexed by period label; columns ``hashprice_usd_per_ph_day`` (USD/PH/day),
+            ``hashrate_avg_ehs`` (EH/s), ``fee_share`` (fraction of block rewards) and optionally
+            ``price_avg_usd`` (USD).
+        period: The quarter, e.g. ``"2025Q2"``.
+        name: Company name, for the share-of-network sentence.
+        hashrate_realized_ehs: The company's realized hashrate in EH/s, or None.
+
+    Returns:
+        A paragraph; mentions the April 2024 halving when the year-on-year comparison spans it.
+    """
+    if period not in network.index:
+        return f"Network data for {period} is {NOT_DISCLOSED}."
+    row = network.loc[period]
+    hashprice, hashrate = row.get("hashprice_usd_per_ph_day"), row.get("hashrate_avg_ehs")
+    sentences = [
+        f"In {period} hashprice averaged {usd_per_ph_day(hashprice)}"
+        + (_network_changes(network, "hashprice_usd_per_ph_day", period) if not is_missing(hashprice) else "")
+        + f" and network hashrate {ehs(hashrate)}"
+        + (_network_changes(network, "hashrate_avg_ehs", period) if not is_missing(hashrate) else "")
+        + "."
+    ]
+    if not is_missing(row.get("fee_share")):
+        sentences.append(f"Transaction fees were {share(row['fee_share'])} of block rewards.")
+    if not is_missing(row.get("price_avg_usd")):
+        sentences.append(f"Bitcoin averaged {usd(row['price_avg_usd'])}.")
+    if shift_period(period, -4) <= HALVING_PERIOD <= period:
+        sentences.append(
+            "Comparisons with a year earlier span the halving of 20 April 2024, which cut the block subsidy "
+            "from 6.25 to 3.125 BTC."
+        )
+    if name and not is_missing(hashrate_realized_ehs) and not is_missing(hashrate) and float(hashrate) > 0:
+        portion = float(hashrate_realized_ehs) / float(hashrate)  # type: ignore[arg-type]
+        realized = ehs(hashrate_realized_ehs)
+        sentences.append(f"{name}'s realized hashrate of {realized} was {share(portion, decimals=2)} of the network.")
+    return " ".join(sentences)
+
+
+def _stood(label: str, value: float | None) -> str:
+    return f"{label} is {NOT_DISCLOSED}" if is_missing(value) else f"{label} stood at {usd(value)}"
+
+
+def treasury_paragraph(
+    name: str,
+    period: str,
+    *,
+    btc_held: float | None,
+    scenarios: pd.DataFrame,
+    btc_produced: float | None = None,
+    btc_sold: float | None = None,
+) -> str:
+    """Holdings, cash against debt, leverage now and under the worst BTC price scenario, sales.
+
+    Args:
+        name: Company name.
+        period: The quarter, e.g. ``"2025Q2"``.
+        btc_held: BTC held at the quarter's end, or None/NaN.
+        scenarios: One row a scenario, the first at current prices. Columns: ``scenario``,
+            ``btc_value_usd``, ``cash_usd``, ``debt_usd`` (USD), ``leverage_pct`` (percent).
+        btc_produced: BTC mined in the quarter, for the sales sentence.
+        btc_sold: BTC sold in the quarter.
+
+    Returns:
+        A paragraph.
+    """
+    if scenarios.empty:
+        now = pd.Series(dtype=float)
+    else:
+        now = scenarios.iloc[0]
+    if is_missing(btc_held):
+        sentences = [f"{name}'s bitcoin holdings at the end of {period} are {NOT_DISCLOSED}."]
+    else:
+        value = now.get("btc_value_usd")
+        worth = f", worth {usd(value)}" if not is_missing(value) else ""
+        sentences = [f"At the end of {period} {name} held {btc(btc_held)}{worth}."]
+    sentences.append(f"{_stood('Cash', now.get('cash_usd'))} and {_stood('debt', now.get('debt_usd'))}.")
+    leverage = now.get("leverage_pct")
+    if not is_missing(leverage):
+        sentences.append(f"Debt came to {pct(leverage, decimals=0)} of BTC and cash reserves.")
+        rest = scenarios.iloc[1:].dropna(subset=["leverage_pct"])
+        if not rest.empty:
+            worst = rest.loc[rest["leverage_pct"].astype(float).idxmax()]
+            sentences.append(
+                f"In the {worst['scenario']} BTC price scenario that ratio would reach "
+                f"{pct(worst['leverage_pct'], decimals=0)}."
+            )
+    else:
+        sentences.append(f"Leverage cannot be computed: an input is {NOT_DISCLOSED}.")
+    if not is_missing(btc_sold) and not is_missing(btc_produced) and float(btc_produced) > 0:  # type: ignore[arg-type]
+        ratio = float(btc_sold) / float(btc_produced)  # type: ignore[arg-type]
+        sold = f"It sold {btc(btc_sold)} of the {btc(btc_produced)} it mined in the quarter"
+        sentences.append(f"{sold} (a sell ratio of {share(ratio, decimals=0)}).")
+    return " ".join(sentences)

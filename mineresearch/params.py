@@ -1,0 +1,112 @@
+"""Report parameters: the single declaration of what a notebook's ``parameters`` cell holds.
+
+``ReportParams`` (company report) and ``SectorParams`` (peer report) are pydantic models with
+``extra="forbid"``: unknown names are refused and values are checked before papermill runs. A test keeps
+each notebook's ``parameters`` cell and its model in step (same names, same defaults).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from mineresearch.exceptions import ParameterError
+
+PERIOD_RE = re.compile(r"^(19|20)\d\dQ[1-4]$")
+TICKER_RE = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
+
+
+def _check_period(value: str) -> str:
+    value = value.strip().upper()
+    if not PERIOD_RE.match(value):
+        raise ValueError(f"period must look like 2025Q2, got {value!r}")
+    return value
+
+
+class _Params(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    period: str = Field("2025Q2", description="Calendar quarter, e.g. 2025Q2.")
+    data_path: str | None = Field(None, description="Alternative dataset folder; None = packaged.")
+    static_charts: bool = Field(
+        False, description="Charts as static SVG (reports, PDF); False keeps them interactive in JupyterLab."
+    )
+
+    @field_validator("period")
+    @classmethod
+    def _norm_period(cls, value: str) -> str:
+        return _check_period(value)
+
+    def notebook_parameters(self) -> dict[str, Any]:
+        """Values to inject with papermill (JSON-friendly: tuples become lists)."""
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in self.model_dump().items()}
+
+
+class ReportParams(_Params):
+    """Parameters of the company-quarter report (``notebooks/company_quarter.ipynb``)."""
+
+    ticker: str = Field("CIFR", description="Company ticker as in the dataset, e.g. CIFR.")
+    btc_price_shocks_pct: tuple[float, ...] = Field(
+        (-20.0, -40.0, -60.0), description="BTC price shocks for the drawdown and stress tables, in percent."
+    )
+    power_price_usd_per_mwh: float | None = Field(
+        None, gt=0, le=1000, description="Scenario power price; None = the disclosed one."
+    )
+    tariff_rate_pct: float = Field(21.6, ge=0, le=200, description="ASIC import tariff (payback case).")
+
+    @field_validator("ticker")
+    @classmethod
+    def _norm_ticker(cls, value: str) -> str:
+        value = value.strip().upper()
+        if not TICKER_RE.match(value):
+            raise ValueError(f"not a ticker: {value!r}")
+        return value
+
+    @field_validator("btc_price_shocks_pct")
+    @classmethod
+    def _check_shocks(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not value:
+            raise ValueError("give at least one price shock")
+        for shock in value:
+            if not -100.0 < shock < 1000.0:
+                raise ValueError(f"price shock {shock}% is outside (-100, 1000)")
+        return tuple(value)
+
+
+class SectorParams(_Params):
+    """Parameters of the sector report (``notebooks/sector_quarter.ipynb``)."""
+
+
+def parse_params(model: type[_Params], values: dict[str, Any]) -> _Params:
+    """Build ``model`` from ``values`` or raise ``ParameterError`` naming every bad field."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            name = ".".join(str(p) for p in err["loc"]) or "?"
+            msg = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
+            lines.append(f"{name}: {msg}")
+        known = ", ".join(sorted(model.model_fields))
+        raise ParameterError(f"bad report parameters ({'; '.join(lines)}); known names: {known}") from None
+
+
+def parse_cli_values(pairs: list[str]) -> dict[str, Any]:
+    """Turn ``NAME=VALUE`` strings into a dict; values are parsed as JSON when they can be, else kept raw."""
+    import json
+
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise ParameterError(f"expected NAME=VALUE, got {pair!r}")
+        name, raw = pair.split("=", 1)
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        if name.strip() == "btc_price_shocks_pct" and isinstance(value, str):
+            value = [float(v) for v in value.split(",") if v.strip()]
+        out[name.strip()] = value
+    return out

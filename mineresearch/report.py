@@ -1,0 +1,211 @@
+"""The company-quarter report, section by section: what each notebook cell shows.
+
+``CompanyReport.open(...)`` loads the dataset and computes the summary once; each method then displays
+one section of DESIGN.md (prose generated from the numbers, a formatted table, a chart with its source
+line) or says plainly what was not disclosed. The notebook stays a list of one-line calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from mineresearch import charts, narrative
+from mineresearch import formatting as fmt
+from mineresearch.display import bullets, esc, missing_note, para, show_chart, show_html, table, use_chart_mode
+from mineresearch.report_common import NETWORK_SOURCE, notice_html, sources_html, unit_formatter
+
+COMPANY_SOURCE = "Company filings and releases (addresses in the Sources section); mineresearch calculations."
+
+
+@dataclass
+class CompanyReport:
+    """One company-quarter: the summary plus the data it came from."""
+
+    summary: Any
+    dataset: Any
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        ticker: str,
+        period: str,
+        btc_price_shocks_pct: Sequence[float] = (-20.0, -40.0, -60.0),
+        power_price_usd_per_mwh: float | None = None,
+        tariff_rate_pct: float = 21.6,
+        data_path: str | None = None,
+        static_charts: bool = False,
+    ) -> CompanyReport:
+        """Load the dataset, compute the summary, set up charts (static SVG or interactive)."""
+        from mineresearch.dataset import load_dataset
+        from mineresearch.metrics.summary import company_quarter_summary
+
+        use_chart_mode(static_charts)
+        ds = load_dataset(data_path)
+        summary = company_quarter_summary(
+            ds, ticker, period, btc_price_shocks_pct=btc_price_shocks_pct,
+            power_price_usd_per_mwh=power_price_usd_per_mwh, tariff_rate_pct=tariff_rate_pct,
+        )
+        return cls(summary, ds)
+
+    @property
+    def name(self) -> str:
+        return str(self.summary.company_name)
+
+    @property
+    def period(self) -> str:
+        return str(self.summary.period)
+
+    def notice(self) -> None:
+        show_html(notice_html(f"{self.name} ({self.summary.ticker}), {self.period}"))
+
+    def headline(self) -> None:
+        h = self.summary.headline
+        series = self.summary.output_vs_profit.frame.set_index("period")["btc_produced"]
+        sentence = narrative.headline(self.name, self.period, series, h.net_income_usd)
+        facts = [
+            ("BTC produced", fmt.btc(h.btc_produced)),
+            ("Realized hashrate", fmt.ehs(h.realized_hashrate_ehs)),
+            ("Revenue", fmt.usd(h.revenue_usd)),
+            ("Net income", fmt.usd(h.net_income_usd)),
+            ("All-in cost per BTC", fmt.usd_per_btc(h.all_in_cost_usd_per_btc)),
+            ("Average BTC price", fmt.usd(h.btc_price_avg_usd, decimals=0) if h.btc_price_avg_usd < 1e6
+             else fmt.usd(h.btc_price_avg_usd)),
+        ]
+        cards = "".join(
+            f'<div class="mr-kpi"><div class="mr-kpi-label">{esc(k)}</div><div class="mr-kpi-value'
+            f'{" neg" if v.startswith("-") else ""}">{esc(v)}</div></div>' for k, v in facts
+        )
+        ops = ("Operations (output, hashrate, unit cost) and the financial statements (revenue, net income) are "
+               "shown apart: the first says how well the fleet ran, the second what the quarter earned after "
+               "depreciation, fair-value marks, financing and tax.")
+        show_html(f'<p class="mr-lead">{esc(sentence)}</p>', f'<div class="mr-kpis">{cards}</div>', para(ops),
+                  missing_note(h.missing))
+
+    def kpis(self) -> None:
+        k = self.summary.kpis
+        if not k.available:
+            show_html(missing_note(k.missing, what="The KPI table"))
+            return
+        t = k.table.copy()
+        rows = []
+        for r in t.itertuples():
+            unit_fmt = unit_formatter(str(r.unit))
+            rows.append({
+                "Metric": r.label, self.period: unit_fmt(r.current), k.prior_period: unit_fmt(r.prior),
+                k.year_ago_period: unit_fmt(r.year_ago), "QoQ": fmt.pct(r.qoq_change_pct, signed=True),
+                "YoY": fmt.pct(r.yoy_change_pct, signed=True),
+            })
+        frame = pd.DataFrame(rows)
+        show_html(table(frame, caption=f"{self.summary.ticker}: key figures, {self.period} against the prior "
+                        "quarter and the year-ago quarter"), missing_note(k.missing))
+
+    def output_vs_profit(self) -> None:
+        o = self.summary.output_vs_profit
+        frame = o.frame.rename(columns={"net_income": "net_income_usd"})
+        losses = frame.dropna(subset=["net_income_usd"])
+        n_loss = int((losses["net_income_usd"] < 0).sum())
+        text = (f"{len(losses)} quarter(s) with net income on file, {n_loss} of them a loss. Output is an "
+                "operating measure; net income also carries depreciation, fair-value marks on bitcoin held, "
+                "impairments, financing and tax, so the two can move apart.")
+        show_html(para(text), missing_note(o.missing))
+        show_chart(charts.output_vs_net_income_chart(frame, source=COMPANY_SOURCE))
+
+    def margin_bridge(self) -> None:
+        m = self.summary.margin_bridge
+        if m.bridge.empty:
+            show_html(missing_note(m.missing or ("net_income",), what="The margin bridge"))
+            return
+        steps = _bridge_steps(m.bridge)
+        show_html(para(narrative.margin_paragraph(steps, other_step="Other (reconciling)")),
+                  bullets(list(m.bridge_notes)) if m.bridge_notes else "")
+        show_chart(charts.margin_waterfall_chart(steps, source=COMPANY_SOURCE))
+        shown = m.bridge.assign(amount=m.bridge["value_usd"]).loc[:, ["label", "amount", "cumulative_usd"]]
+        shown.columns = ["Line", "Effect on net income", "Running total"]
+        parts = [table(shown, formats={"Effect on net income": fmt.usd, "Running total": fmt.usd},
+                       caption="Revenue to net income (reconciles to the reported figure)",
+                       highlight_negative=("Effect on net income",))]
+        if not m.revenue_split.empty:
+            split = m.revenue_split.loc[:, ["label", "usd"]].rename(columns={"label": "Effect", "usd": "USD"})
+            parts.append(table(split, formats={"USD": fmt.usd}, highlight_negative=("USD",),
+                               caption=f"Change in {m.revenue_split_basis.replace('_', ' ')} against the prior "
+                                       "quarter: volume, network and price effects"))
+        show_html(*parts, missing_note(m.missing))
+
+    def cost_stack(self) -> None:
+        c = self.summary.cost_stack
+        layers = c.stack.rename(columns={"layer": "key", "label": "layer"})
+        layers["cash"] = layers["kind"].astype(str).eq("cash")
+        show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)))
+        if c.available:
+            show_chart(charts.cost_stack_chart(layers, price_usd=c.btc_price_avg_usd, source=COMPANY_SOURCE))
+        shown = layers.loc[:, ["layer", "usd_per_btc", "cumulative_usd_per_btc", "profit_usd_per_btc"]]
+        shown.columns = ["Layer", "USD per BTC", "Cumulative", "Profit per BTC at average price"]
+        f = {c_: fmt.usd_per_btc for c_ in shown.columns[1:]}
+        notes = [f"Costs allocated to mining by {c.fair_share_basis} ({fmt.share(c.fair_share)})."]
+        if not math.isnan(c.reported_cost_to_mine_usd_per_btc):
+            notes.append("Company-reported cost to mine: "
+                         f"{fmt.usd_per_btc(c.reported_cost_to_mine_usd_per_btc)} (its own definition).")
+        if not math.isnan(c.reported_power_cost_usd_per_btc):
+            notes.append(f"Company-reported power cost: {fmt.usd_per_btc(c.reported_power_cost_usd_per_btc)}.")
+        show_html(table(shown, formats=f, caption="Cost per bitcoin by layer",
+                        highlight_negative=("Profit per BTC at average price",)),
+                  bullets(notes), missing_note(c.missing))
+
+    def network(self) -> None:
+        n = self.summary.network
+        hist = n.history.reset_index()
+        show_html(para(narrative.network_paragraph(n.history, self.period, name=self.name,
+                                                   hashrate_realized_ehs=n.realized_hashrate_ehs)))
+        show_chart(charts.network_context_chart(hist, source=NETWORK_SOURCE))
+        rows = [
+            ("Hashprice (USD per PH/s per day)", fmt.usd_per_ph_day(n.hashprice_usd_per_ph_day)),
+            ("Network hashrate (average)", fmt.ehs(n.hashrate_avg_ehs)),
+            ("Fee share of block rewards", fmt.share(n.fee_share, decimals=2)),
+            ("BTC per EH/s per day (network)", _num(n.btc_per_ehs_day, 3)),
+            ("Company realized hashrate", fmt.ehs(n.realized_hashrate_ehs)),
+            (f"Realization rate (vs {n.realization_denominator.replace('_', ' ') or 'installed'})",
+             fmt.pct(n.realization_rate_pct)),
+            ("Share of network BTC", fmt.pct(n.btc_share_pct, decimals=2)),
+            ("Company BTC per EH/s per day", _num(n.company_btc_per_ehs_day, 3)),
+        ]
+        show_html(table(pd.DataFrame(rows, columns=["Measure", self.period])), missing_note(n.missing))
+
+    def breakevens(self) -> None:
+        from mineresearch.report_risk import show_breakevens
+
+        show_breakevens(self)
+
+    def treasury(self) -> None:
+        from mineresearch.report_risk import show_treasury
+
+        show_treasury(self)
+
+    def strategy(self) -> None:
+        from mineresearch.report_risk import show_strategy
+
+        show_strategy(self)
+
+    def checklist(self) -> None:
+        c = self.summary.checklist
+        lines = c.lines.loc[:, ["area", "question", "answer"]]
+        lines.columns = ["Area", "Question", "Answer"]
+        show_html(table(lines, caption="Analyst's checklist: answered from the data or marked not disclosed"))
+
+    def sources(self) -> None:
+        s = self.summary.sources
+        show_html(sources_html(s.company, s.conflicts, s.notes, self.dataset))
+
+
+def _bridge_steps(bridge: pd.DataFrame) -> pd.DataFrame:
+    kind = bridge["kind"].map({"start": "total", "end": "total"}).fillna("delta")
+    return pd.DataFrame({"step": bridge["label"], "amount_usd": bridge["value_usd"], "kind": kind})
+
+
+def _num(value: float, decimals: int) -> str:
+    return fmt.NOT_DISCLOSED if fmt.is_missing(value) else f"{value:,.{decimals}f}"

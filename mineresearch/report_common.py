@@ -1,0 +1,98 @@
+"""Pieces shared by the company and sector reports: the notice, the sources section, unit formats."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import pandas as pd
+
+from mineresearch import formatting as fmt
+from mineresearch.display import bullets, esc, table
+
+NETWORK_SOURCE = ("mineresearch quarterly aggregates of Coin Metrics community data (CC BY-NC 4.0), "
+                  "blockchain.com and public daily price series; see Sources and methodology.")
+
+METHODOLOGY = (
+    "Hashprice is the realized block reward (subsidy + fees) per PH/s per day at the day's BTC price, averaged "
+    "over the quarter; subsidy is computed from block height.",
+    "Realized hashrate = company BTC / (network BTC in the quarter / network average EH/s) (TheMinerMag).",
+    "Cost per BTC stacks power and other direct cost of revenue ex-D&A, cash SG&A (ex stock-based "
+    "compensation), interest, D&A and stock-based compensation, each divided by BTC produced; for "
+    "diversified companies costs are allocated to mining by mining revenue / total revenue.",
+    "The margin bridge runs from revenue to the reported net income; lines a company does not disclose fall "
+    "into an explicit reconciling line, so the bridge always ends at the reported figure.",
+    "Leverage = debt / (BTC value + cash) (Convertible Monitor); drawdowns hold cash and debt fixed.",
+    "Break-even power price = hashprice x 1000 / (J/TH x 24); ASIC payback is static (no difficulty growth, "
+    "halving, uptime loss or resale). Tariff rates: 21.6% (Indonesia, Malaysia, Thailand) and 57.6% (China) "
+    "after 7 August 2025, as reported by coinnewsfeed.com and ainvest.com.",
+    "When sources disagree, every row is kept; a primary filing or release wins over a secondary article, "
+    "which wins over a low-quality copy, then the later or restated figure.",
+)
+
+
+def notice_html(subject: str) -> str:
+    return (
+        '<div class="mr-notice"><strong>Research note, not investment advice.</strong> '
+        f"Figures for {esc(subject)} are as reported by the company and the sources listed at the end; "
+        "derived figures are computed by mineresearch from them. Where a company does not disclose a figure, "
+        "the note says so instead of estimating it.</div>"
+    )
+
+
+def unit_formatter(unit: str) -> Callable[[Any], str]:
+    """How to print a value of a vocabulary unit in a table."""
+    table_ = {
+        "USD": fmt.usd, "BTC": fmt.btc, "EH/s": fmt.ehs, "USD/BTC": fmt.usd_per_btc,
+        "USD/PH/day": fmt.usd_per_ph_day, "%": lambda v: fmt.pct(v),
+    }
+    if unit in table_:
+        return table_[unit]
+
+    def other(value: Any) -> str:
+        if fmt.is_missing(value):
+            return fmt.NOT_DISCLOSED
+        return f"{float(value):,.2f} {unit}".strip()
+
+    return other
+
+
+def _link(url: str) -> str:
+    if url.startswith(("http://", "https://")):
+        return f'<a href="{esc(url)}">{esc(url)}</a>'
+    return esc(url)
+
+
+def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence[str], dataset: Any) -> str:
+    """Every figure used with its source address, the conflicts, and the methodology."""
+    parts: list[str] = ["<h3>Figures used</h3>"]
+    if company.empty:
+        parts.append("<p>No company figures on file for this quarter.</p>")
+    else:
+        from mineresearch.vocabulary import METRICS
+
+        rows = []
+        for r in company.itertuples():
+            label = METRICS[r.metric].label if r.metric in METRICS else str(r.metric)
+            unit = str(r.unit)
+            rows.append(f"<tr><td>{esc(label)}</td><td class=\"num\">{esc(unit_formatter(unit)(r.value))}</td>"
+                        f"<td>{esc(r.source_type)}</td><td class=\"src\">{_link(str(r.source_url))}</td></tr>")
+        parts.append('<div class="mr-table-wrap"><table class="mr-table mr-sources"><thead><tr><th>Figure</th>'
+                     "<th>Value</th><th>Source type</th><th>Source</th></tr></thead><tbody>"
+                     + "".join(rows) + "</tbody></table></div>")
+    if conflicts is not None and not conflicts.empty:
+        parts.append("<h3>Where sources disagree</h3>")
+        parts.append(table(conflicts.astype(str), caption="Both values are kept; the chosen one follows the rule "
+                                                          "below"))
+    parts.append("<h3>Network data</h3>")
+    sources = getattr(dataset, "network_sources", None)
+    parts.append(bullets([
+        "Quarterly network figures are computed by mineresearch from public daily series: Coin Metrics community "
+        "data (CC BY-NC 4.0, non-commercial, credit Coin Metrics), blockchain.com chart exports, and BTC price "
+        "series republished in public repositories (Yahoo Finance, CoinGecko). The daily files are not "
+        "redistributed."
+    ] + ([] if sources is None else [f"{len(sources)} network columns, each with its source and licence in "
+                                     "network_sources.csv."])))
+    parts.append("<h3>Methodology</h3>")
+    parts.append(bullets(list(METHODOLOGY) + list(notes)))
+    return "".join(parts)

@@ -1,0 +1,170 @@
+"""One report: check parameters, execute with papermill, render HTML and PDF, write atomically.
+
+Nothing is replaced until everything succeeded: outputs are written to hidden temporary files beside the
+final ones and renamed at the end. When a cell fails, the previous good report stays in place and the
+failed notebook is kept beside it as ``<stem>.failed.ipynb``; the error names the failing cell.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mineresearch.exceptions import ParameterError, RenderError, ReportExecutionError
+from mineresearch.jobs import ReportJob, ReportResult
+from mineresearch.params import ReportParams
+
+if TYPE_CHECKING:
+    import nbformat
+
+    from mineresearch.pdf import PdfPrinter
+
+
+def check_job(job: ReportJob) -> None:
+    """Refuse a job whose ticker or period has no data, before any kernel starts."""
+    from mineresearch.dataset import load_dataset
+
+    ds = load_dataset(job.params.data_path)
+    period = job.params.period
+    if isinstance(job.params, ReportParams):
+        ticker = job.params.ticker
+        if ticker not in ds.companies.index:
+            known = ", ".join(sorted(ds.companies.index))
+            raise ParameterError(f"unknown ticker {ticker!r}; known: {known}")
+        if period not in ds.periods(ticker):
+            raise ParameterError(
+                f"no figures on file for {ticker} {period}; quarters on file: {', '.join(ds.periods(ticker))}"
+            )
+    elif not ds.tickers(period):
+        raise ParameterError(f"no company has figures on file for {period}")
+
+
+def title_metadata(job: ReportJob) -> dict[str, Any]:
+    """The title block the template prints (company, quarter, data as-of, generated date)."""
+    from mineresearch.dataset import load_dataset
+    from mineresearch.periods import quarter_end
+
+    ds = load_dataset(job.params.data_path)
+    period = job.params.period
+    meta: dict[str, Any] = {"period": period, "generated": date.today().isoformat()}
+    meta["data_as_of"] = f"quarter ended {quarter_end(period).isoformat()}"
+    if isinstance(job.params, ReportParams):
+        ticker = job.params.ticker
+        company = str(ds.companies.loc[ticker, "name"])
+        meta.update(ticker=ticker, company=company, title=f"{company} ({ticker})",
+                    subtitle=f"Quarterly research note, {period}")
+    else:
+        meta.update(ticker="", company="Listed Bitcoin miners", title=f"Listed Bitcoin miners, {period}",
+                    subtitle="Sector report: peers side by side")
+    return meta
+
+
+def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {}
+    try:
+        pm.execute_notebook(
+            str(job.notebook), str(out), parameters=job.params.notebook_parameters(),
+            progress_bar=False, log_output=False, kernel_name="python3", **kwargs,
+        )
+    except PapermillExecutionError as exc:
+        raise ReportExecutionError(
+            f"{job.stem}: cell {exc.cell_index} (execution count {exc.exec_count}) failed: "
+            f"{exc.ename}: {exc.evalue}"
+        ) from None
+    except Exception as exc:  # kernel died, timeout, ...
+        raise ReportExecutionError(f"{job.stem}: execution failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _render_html(nb: nbformat.NotebookNode) -> str:
+    from mineresearch.exporters import ReportHTMLExporter
+
+    try:
+        body, _ = ReportHTMLExporter().from_notebook_node(nb)
+    except Exception as exc:
+        raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
+    return body
+
+
+def run_report(
+    job: ReportJob,
+    output_root: Path,
+    *,
+    engine_name: str | None = None,
+    printer: PdfPrinter | None = None,
+    check: bool = True,
+) -> ReportResult:
+    """Build one report into ``output_root/<period>/<name>/``; raise a ``MineResearchError`` on failure.
+
+    Args:
+        job: the report and its formats.
+        output_root: the reports folder.
+        engine_name: papermill engine (``None``: papermill's default; ``mineresearch_warm``: forked kernels).
+        printer: an open ``PdfPrinter`` to reuse for the PDF (one browser for a batch); opened here if needed.
+        check: look the ticker and period up in the dataset first (skip when the caller already did).
+    """
+    import nbformat
+
+    if check:
+        check_job(job)
+    finals = job.outputs(output_root)
+    folder = job.out_dir(output_root)
+    folder.mkdir(parents=True, exist_ok=True)
+    temps = {fmt: folder / f".{job.stem}.tmp.{fmt}" for fmt in finals}
+    failed_nb = folder / f"{job.stem}.failed.ipynb"
+    seconds: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        try:
+            _execute(job, temps["ipynb"], engine_name)
+        except ReportExecutionError as exc:
+            if temps["ipynb"].exists():
+                os.replace(temps["ipynb"], failed_nb)
+                raise ReportExecutionError(f"{exc} (failed notebook kept at {failed_nb})") from None
+            raise
+        seconds["execute"] = time.perf_counter() - t0
+        nb = nbformat.read(temps["ipynb"], as_version=4)
+        nb.metadata["mineresearch"] = title_metadata(job)
+        nbformat.write(nb, temps["ipynb"])
+        if "html" in temps or "pdf" in temps:
+            t1 = time.perf_counter()
+            html_path = temps.get("html", folder / f".{job.stem}.print.tmp.html")
+            html_path.write_text(_render_html(nb), encoding="utf-8")
+            seconds["html"] = time.perf_counter() - t1
+            if "pdf" in temps:
+                t2 = time.perf_counter()
+                _print_pdf(html_path, temps["pdf"], job, printer)
+                seconds["pdf"] = time.perf_counter() - t2
+            if "html" not in temps:
+                html_path.unlink(missing_ok=True)
+        for fmt in ("pdf", "html", "ipynb"):
+            if fmt in temps:
+                os.replace(temps[fmt], finals[fmt])
+        failed_nb.unlink(missing_ok=True)
+    finally:
+        for tmp in temps.values():
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+    seconds["total"] = time.perf_counter() - t0
+    return ReportResult(
+        stem=job.stem, period=job.params.period, name=job.name, status="ok",
+        outputs={fmt: str(p) for fmt, p in finals.items()}, seconds=seconds,
+    )
+
+
+def _print_pdf(html: Path, pdf: Path, job: ReportJob, printer: PdfPrinter | None) -> None:
+    from mineresearch.pdf import PdfPrinter
+
+    meta = title_metadata(job)
+    header = f"{meta['company']} · {job.params.period}"
+    if printer is not None:
+        printer.print_html(html, pdf, header=header)
+        return
+    with PdfPrinter() as own:
+        own.print_html(html, pdf, header=header)

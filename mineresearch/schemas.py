@@ -1,0 +1,117 @@
+"""pandera schemas for the shipped tables, applied to the files read as text.
+
+Every column is read as a string (``dtype=str``, empty cells stay ``""``) so that a stray word in a
+number column is reported as a problem instead of silently turning into NaN. Row-wide checks carry a
+name listed in ``WIDE_CHECK_COLUMNS`` so a failure can be pinned to the column a person must fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from mineresearch import periods
+from mineresearch.vocabulary import METRICS
+
+SOURCE_TYPES: tuple[str, ...] = ("primary", "secondary", "low")
+COMPANY_COLUMNS: list[str] = ["ticker", "name", "cik", "cik_source", "fiscal_year_end", "notes"]
+FACT_KEY: list[str] = ["ticker", "period", "metric", "line_item", "source_url"]
+
+UNIT_CHECK = "unit is not the metric's canonical unit"
+NONNEGATIVE_CHECK = "negative value for a nonnegative metric"
+PERIOD_END_CHECK = "period_end is not the last day of the period"
+CIK_SOURCE_CHECK = "a CIK needs a cik_source"
+DUPLICATE_CHECK = "multiple_fields_uniqueness"
+WIDE_CHECK_COLUMNS: dict[str, str] = {
+    UNIT_CHECK: "unit",
+    NONNEGATIVE_CHECK: "value",
+    PERIOD_END_CHECK: "period_end",
+    CIK_SOURCE_CHECK: "cik_source",
+    DUPLICATE_CHECK: "source_url",
+}
+"""Check name -> the column a failure of that row-wide check is reported under."""
+
+
+def _numeric(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series.where(series.str.strip() != ""), errors="coerce")
+
+
+def _is_number(series: pd.Series) -> pd.Series:
+    return _numeric(series).notna()
+
+
+def _is_positive(series: pd.Series) -> pd.Series:
+    return _numeric(series) > 0
+
+
+def _unit_matches(frame: pd.DataFrame) -> pd.Series:
+    expected = frame["metric"].map({name: m.unit for name, m in METRICS.items()})
+    return expected.isna() | (frame["unit"] == expected)
+
+
+def _nonnegative(frame: pd.DataFrame) -> pd.Series:
+    flagged = frame["metric"].map({name: m.nonnegative for name, m in METRICS.items()}).fillna(False)
+    return ~(flagged.astype(bool) & (_numeric(frame["value"]) < 0))
+
+
+def _period_end_matches(frame: pd.DataFrame) -> pd.Series:
+    ends = {p: periods.quarter_end(p).isoformat() for p in frame["period"].unique() if periods.is_label(p)}
+    expected = frame["period"].map(ends)
+    return expected.isna() | (frame["period_end"] == expected)
+
+
+def _cik_has_source(frame: pd.DataFrame) -> pd.Series:
+    return (frame["cik"] == "") | (frame["cik_source"].str.strip() != "")
+
+
+def companies_schema() -> pa.DataFrameSchema:
+    """Schema of ``companies.csv``: one row per ticker."""
+    return pa.DataFrameSchema(
+        {
+            "ticker": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,6}$", error="ticker must be 1-6 capitals"),
+                                unique=True),
+            "name": pa.Column(str, pa.Check.str_length(min_value=1, error="name is empty")),
+            "cik": pa.Column(str, pa.Check.str_matches(r"^(\d{1,10})?$", error="CIK must be digits or empty")),
+            "cik_source": pa.Column(str, pa.Check.str_matches(r"^(https?://\S+)?$", error="cik_source must be an address")),
+            "fiscal_year_end": pa.Column(
+                str, pa.Check.str_matches(r"^(03-31|06-30|09-30|12-31)$", error="fiscal_year_end must be a quarter end MM-DD")
+            ),
+            "notes": pa.Column(str),
+        },
+        checks=[pa.Check(_cik_has_source, error=CIK_SOURCE_CHECK)],
+        strict=True,
+        ordered=False,
+    )
+
+
+def facts_schema(tickers: Iterable[str]) -> pa.DataFrameSchema:
+    """Schema of ``facts.csv`` given the tickers of ``companies.csv``."""
+    known = sorted(set(tickers))
+    return pa.DataFrameSchema(
+        {
+            "ticker": pa.Column(str, pa.Check.isin(known, error="unknown ticker (not in companies.csv)")),
+            "period": pa.Column(str, pa.Check.str_matches(periods.LABEL_RE.pattern, error="period must be YYYYQn")),
+            "fiscal_period": pa.Column(
+                str, pa.Check.str_matches(r"^(FY\d{4}Q[1-4])?$", error="fiscal_period must be FYyyyyQn or empty")
+            ),
+            "period_end": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="period_end must be YYYY-MM-DD")),
+            "metric": pa.Column(str, pa.Check.isin(list(METRICS), error="unknown metric (not in the vocabulary)")),
+            "line_item": pa.Column(str),
+            "value": pa.Column(str, pa.Check(_is_number, error="value is not a number")),
+            "unit": pa.Column(str),
+            "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$", error="source_url missing or not an address")),
+            "source_type": pa.Column(str, pa.Check.isin(list(SOURCE_TYPES), error="source_type must be primary, secondary or low")),
+            "restated": pa.Column(str, pa.Check.isin(["True", "False"], error="restated must be True or False")),
+            "precision": pa.Column(str, pa.Check(_is_positive, error="precision must be a positive number")),
+        },
+        checks=[
+            pa.Check(_unit_matches, error=UNIT_CHECK),
+            pa.Check(_nonnegative, error=NONNEGATIVE_CHECK),
+            pa.Check(_period_end_matches, error=PERIOD_END_CHECK),
+        ],
+        unique=FACT_KEY,
+        strict=True,
+        ordered=False,
+    )

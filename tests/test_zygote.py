@@ -1,0 +1,171 @@
+"""The zygote forks real, isolated ipykernels and leaves no process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import psutil
+import pytest
+from jupyter_client import KernelManager
+from jupyter_client.blocking import BlockingKernelClient
+
+from mineresearch.kernel_launch import (
+    ZygoteUnavailableError,
+    _parse_args,
+    main,
+    recv_frame,
+    request_kernel,
+    send_frame,
+)
+from mineresearch.zygote import Zygote, current_zygote, stop_current_zygote
+
+
+def _descendants() -> set[int]:
+    return {child.pid for child in psutil.Process().children(recursive=True)}
+
+
+def _gone(pid: int, timeout: float = 10.0) -> bool:
+    try:
+        psutil.Process(pid).wait(timeout)
+    except psutil.NoSuchProcess:
+        pass
+    except psutil.TimeoutExpired:
+        return False
+    return True
+
+
+class _Kernel:
+    """A kernel forked from a zygote with a client connected to it."""
+
+    def __init__(self, zygote: Zygote, folder: Path) -> None:
+        self.manager = KernelManager(transport="ipc")
+        self.manager.connection_file = str(folder / f"kernel-{len(list(folder.iterdir()))}.json")
+        self.manager.write_connection_file()
+        self.pid = zygote.fork_kernel(self.manager.connection_file, cwd=str(folder))
+        self.client: BlockingKernelClient = self.manager.client()
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def run(self, code: str) -> str:
+        """Execute ``code`` and return what it printed."""
+        printed: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        reply = self.client.execute_interactive(code, timeout=60, output_hook=hook)
+        assert reply["content"]["status"] == "ok", reply["content"]
+        return "".join(printed).strip()
+
+    def close(self) -> None:
+        self.client.stop_channels()
+        self.manager.cleanup_resources()
+
+
+@pytest.fixture(params=[True, False], ids=["spare", "no-spare"])
+def zygote(request: pytest.FixtureRequest) -> Iterator[Zygote]:
+    with Zygote(spare=request.param) as started:
+        yield started
+
+
+def test_frames_carry_json_and_descriptors() -> None:
+    left, right = socket.socketpair()
+    read_end, write_end = os.pipe()
+    with left, right:
+        send_frame(left, {"op": "fork", "argv": ["-f", "k.json"]}, [write_end])
+        message, fds = recv_frame(right)
+        assert message == {"op": "fork", "argv": ["-f", "k.json"]}
+        os.write(fds[0], b"ok")
+        assert os.read(read_end, 2) == b"ok"
+        left.close()
+        assert recv_frame(right) == (None, [])
+    for fd in (read_end, write_end, *fds):
+        os.close(fd)
+
+
+def test_launcher_arguments_keep_the_kernel_arguments() -> None:
+    kernel_args = ["-f", "/tmp/k.json", "--HistoryManager.hist_file=:memory:"]
+    assert _parse_args(["--socket", "/s", "--", *kernel_args]) == ("/s", kernel_args)
+    assert _parse_args(["--socket", "/s", *kernel_args]) == ("/s", kernel_args)
+    with pytest.raises(SystemExit):
+        _parse_args(["-f", "/tmp/k.json"])
+
+
+def test_launcher_without_zygote_fails_cleanly(tmp_path: Path) -> None:
+    with pytest.raises(ZygoteUnavailableError, match="cannot reach"):
+        request_kernel(str(tmp_path / "none.sock"), ["-f", "k.json"], cwd=str(tmp_path), env={})
+    assert main(["--socket", str(tmp_path / "none.sock"), "-f", "k.json"]) == 1
+
+
+@pytest.mark.slow
+def test_each_kernel_is_a_fresh_child_of_the_zygote(zygote: Zygote, tmp_path: Path) -> None:
+    first = _Kernel(zygote, tmp_path)
+    assert first.run("import os, sys; print(os.getppid(), 'pandas' in sys.modules, os.getcwd())") == (
+        f"{zygote.pid} True {tmp_path}"
+    )
+    first.run("x = 41\nimport pandas as pd\npd.options.display.max_rows = 3")
+    second = _Kernel(zygote, tmp_path)
+    assert second.pid not in (first.pid, zygote.pid)
+    assert second.run("import pandas as pd\nprint('x' in globals(), pd.options.display.max_rows)") == "False 60"
+    assert first.run("print(x + 1)") == "42"
+    for kernel in (first, second):
+        kernel.close()
+
+
+@pytest.mark.slow
+def test_kernels_do_not_share_numpy_random_state(zygote: Zygote, tmp_path: Path) -> None:
+    draws = []
+    for _ in range(2):
+        kernel = _Kernel(zygote, tmp_path)
+        draws.append(kernel.run("import numpy as np\nprint(np.random.random())"))
+        kernel.close()
+    assert draws[0] != draws[1]
+
+
+@pytest.mark.slow
+def test_exit_code_is_reported_and_closing_kills(zygote: Zygote, tmp_path: Path) -> None:
+    exiting = _Kernel(zygote, tmp_path)
+    exiting.client.execute("import os\nos._exit(3)")
+    assert zygote.wait_kernel(exiting.pid, timeout=30) == 3
+    exiting.close()
+    killed = _Kernel(zygote, tmp_path)
+    zygote.kill_kernel(killed.pid)
+    assert _gone(killed.pid)
+    killed.close()
+
+
+@pytest.mark.slow
+def test_stop_leaves_no_process(tmp_path: Path) -> None:
+    before = _descendants()
+    zygote = Zygote().start()
+    kernel = _Kernel(zygote, tmp_path)
+    assert {zygote.pid, kernel.pid} <= _descendants()
+    kernel.close()
+    zygote.stop()
+    assert not zygote.is_alive()
+    assert _descendants() - before == set()
+
+
+@pytest.mark.slow
+def test_current_zygote_is_replaced_after_it_dies(tmp_path: Path) -> None:
+    before = _descendants()
+    first = current_zygote()
+    first.wait_ready(60)
+    kernel = _Kernel(first, tmp_path)
+    assert first.pid is not None
+    os.kill(first.pid, signal.SIGKILL)
+    assert _gone(first.pid)
+    assert _gone(kernel.pid)  # kernels die with their zygote
+    kernel.close()
+    second = current_zygote()
+    assert second.is_alive() and second.pid != first.pid
+    replacement = _Kernel(second, tmp_path)
+    assert replacement.run("print(1 + 1)") == "2"
+    replacement.close()
+    stop_current_zygote()
+    assert _descendants() - before == set()

@@ -83,6 +83,8 @@ def coverage_command(period: str | None, path: Path | None) -> None:
 
     table = coverage_table(load_dataset(path), period)
     console = Console()
+    if not console.is_terminal:  # piped output: wide enough for ten quarters
+        console = Console(width=140)
     if table.empty:
         click.echo(f"no facts for {period}" if period else "no facts")
         raise SystemExit(1)

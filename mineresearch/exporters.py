@@ -9,13 +9,11 @@ nbconvert entry points, so ``jupyter nbconvert --to mineresearch_html|mineresear
 
 from __future__ import annotations
 
-import asyncio
 import re
 import tempfile
-from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 from nbconvert.exporters import HTMLExporter
@@ -25,11 +23,9 @@ from traitlets import Set, Unicode, default
 
 from mineresearch.paths import templates_dir
 
-T = TypeVar("T")
-
 REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
 _CHART_MIMETYPE = re.compile(r"^application/vnd\.vega(lite)?\.v\d+(\+json|\.json)$")
-_SVG_TITLE = re.compile(r'role-title-text[^>]*>\s*<text[^>]*>([^<]+)</text>')
+_SVG_TITLE = re.compile(r"role-title-text[^>]*>\s*<text[^>]*>([^<]+)</text>")
 _NUMBER = re.compile(
     r"^[(\s]*[+\-\u2212\u2013]?\s*(?:USD\s*|US\$|\$|\u20ac|\u00a3)?[+\-\u2212]?\d[\d,]*(?:\.\d+)?\s*"
     r"(?:%|pp|bp|x|k|m|bn|[KMBT])?\)?\s*$"
@@ -109,47 +105,65 @@ def _is_missing(text: str) -> bool:
     return text.strip().lower() in _MISSING
 
 
-def _grid(table: Tag, section: str) -> list[list[tuple[int, Tag]]]:
-    """Rows of ``(column position, cell)`` for one table section, honouring col- and rowspans."""
-    rows: list[list[tuple[int, Tag]]] = []
-    spanned: dict[int, int] = {}
-    for tr in table.select(f":scope > {section} > tr"):
-        row, col = [], 0
+def _span(cell: Tag, name: str) -> int:
+    try:
+        return max(1, int(str(cell.get(name) or 1)))
+    except ValueError:
+        return 1
+
+
+def _grid(rows: list[Tag]) -> list[list[tuple[int, Tag]]]:
+    """Rows of ``(column position, cell)``, honouring col- and rowspans."""
+    grid: list[list[tuple[int, Tag]]] = []
+    covered: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for tr in rows:
+        row: list[tuple[int, Tag]] = []
+        col = 0
         for cell in tr.find_all(["th", "td"], recursive=False):
-            while spanned.get(col, 0) > 0:
-                spanned[col] -= 1
+            while covered.get(col, 0) > 0:
                 col += 1
-            width = int(cell.get("colspan", 1) or 1)
-            for offset in range(width):
-                if int(cell.get("rowspan", 1) or 1) > 1:
-                    spanned[col + offset] = int(cell["rowspan"]) - 1
+            width, height = _span(cell, "colspan"), _span(cell, "rowspan")
+            if height > 1:
+                covered.update({col + offset: height for offset in range(width)})
             row.append((col, cell))
             col += width
-        rows.append(row)
-    return rows
+        covered = {c: n - 1 for c, n in covered.items() if n > 1}
+        grid.append(row)
+    return grid
+
+
+def _rows(table: Tag, *, header: bool) -> list[Tag]:
+    """The table's own rows, in its head (``header=True``) or anywhere else."""
+    return [
+        tr
+        for tr in table.find_all("tr")
+        if tr.find_parent("table") is table and (tr.parent is not None and tr.parent.name == "thead") == header
+    ]
 
 
 def _add_class(cell: Tag, name: str) -> None:
-    cell["class"] = [*cell.get("class", []), name]
+    current = cell.get("class")
+    names = list(current) if isinstance(current, list) else str(current or "").split()
+    cell["class"] = " ".join([*names, name])
 
 
 def _merge_index_name_row(table: Tag) -> None:
     """Fold pandas' separate index-name header row into the blank corner cell above it."""
-    rows = table.select(":scope > thead > tr")
+    rows = _rows(table, header=True)
     if len(rows) != 2:
         return
     first, second = (tr.find_all(["th", "td"], recursive=False) for tr in rows)
     named = [cell for cell in second if not _is_missing(cell.get_text())]
     if len(first) == len(second) and named == second[:1] and first and _is_missing(first[0].get_text()):
         first[0].string = named[0].get_text()
-        first[0]["class"] = ["index_name"]
+        first[0]["class"] = "index_name"
         _add_class(rows[1], "mr-empty-header")
 
 
 def _polish_table(table: Tag) -> None:
     """Mark numeric columns (right-aligned, tabular figures) and missing values."""
     _merge_index_name_row(table)
-    body = _grid(table, "tbody") or _grid(table, ":not(thead)")
+    body = _grid(_rows(table, header=False))
     numeric: dict[int, bool] = {}
     for row in body:
         for col, cell in row:
@@ -166,9 +180,9 @@ def _polish_table(table: Tag) -> None:
                 _add_class(cell, "mr-num" if numeric.get(col) else "mr-text")
             if not numeric.get(col) and len(cell.get_text().strip()) > _LONG_TEXT:
                 _add_class(cell, "mr-long")
-    for row in _grid(table, "thead"):
+    for row in _grid(_rows(table, header=True)):
         for col, cell in row:
-            if numeric.get(col) and int(cell.get("colspan", 1) or 1) == 1:
+            if numeric.get(col) and _span(cell, "colspan") == 1:
                 _add_class(cell, "mr-num")
 
 
@@ -240,25 +254,12 @@ class ReportHTMLExporter(HTMLExporter):
         super().__init__(**kwargs)
         self.register_preprocessor(ReportCleanupPreprocessor(parent=self), enabled=True)
 
-    def from_notebook_node(
+    def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         """Render ``nb`` to HTML; the notebook passed in is not modified."""
         html, resources = super().from_notebook_node(nb, resources, **kw)
         return polish_html(html), resources
-
-
-def _outside_event_loop(func: Callable[[], T]) -> T:
-    """Run ``func`` here, or in a worker thread when an asyncio loop runs in this thread.
-
-    Playwright's sync API refuses to run inside a running event loop (a Jupyter kernel has one).
-    """
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return func()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(func).result()
 
 
 class ReportPDFExporter(ReportHTMLExporter):
@@ -286,7 +287,7 @@ class ReportPDFExporter(ReportHTMLExporter):
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[bytes, dict[str, Any]]:
         """Render ``nb`` to HTML, print it to PDF and return the PDF bytes."""
-        from mineresearch.pdf import PdfPrinter
+        from mineresearch.pdf import PdfPrinter, run_outside_event_loop
 
         html, resources = super().from_notebook_node(nb, resources, **kw)
         header = report_header(nb.metadata)
@@ -299,6 +300,6 @@ class ReportPDFExporter(ReportHTMLExporter):
                     printer.print_html(html_path, pdf_path, header=header)
                 return pdf_path.read_bytes()
 
-        pdf = _outside_event_loop(render)
+        pdf = run_outside_event_loop(render)
         resources["output_extension"] = ".pdf"
         return pdf, resources

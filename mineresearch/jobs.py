@@ -19,6 +19,7 @@ class ReportJob:
 
     params: ReportParams | SectorParams
     formats: tuple[str, ...] = ("html", "pdf")
+    notebook_path: Path | None = None  # another notebook with the same parameters (default: the packaged one)
 
     @property
     def kind(self) -> Kind:
@@ -35,7 +36,7 @@ class ReportJob:
 
     @property
     def notebook(self) -> Path:
-        return notebooks_dir() / NOTEBOOKS[self.kind]
+        return self.notebook_path or notebooks_dir() / NOTEBOOKS[self.kind]
 
     def out_dir(self, root: Path) -> Path:
         return Path(root) / self.params.period / self.name

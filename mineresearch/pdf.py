@@ -19,13 +19,16 @@ import html
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from mineresearch.exceptions import BrowserNotFoundError, RenderError
+
+T = TypeVar("T")
 
 ENV_VAR = "MINERESEARCH_CHROMIUM"
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -98,7 +101,7 @@ def footer_template(note: str) -> str:
     """Playwright footer template: a short note on the left, "Page X of Y" on the right."""
     return (
         f'<div style="{_BAND_OUTER.format(side=MARGINS_MM[1])}"><div style="{_BAND_INNER}">'
-        f'<span>{html.escape(note)}</span>'
+        f"<span>{html.escape(note)}</span>"
         '<span>Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div></div>'
     )
 
@@ -269,3 +272,17 @@ def _refuse_running_loop() -> None:
         "(nor while another PdfPrinter or Playwright session is open in the same thread); "
         "call it from a plain thread or process, one printer per thread"
     )
+
+
+def run_outside_event_loop(func: Callable[[], T]) -> T:
+    """Call ``func`` here, or in a fresh worker thread when this thread runs an asyncio loop.
+
+    Lets code that prints PDFs work from a Jupyter kernel or an async application, where
+    Playwright's sync API would refuse to start.
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return func()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(func).result()

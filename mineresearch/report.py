@@ -19,6 +19,7 @@ from mineresearch import formatting as fmt
 from mineresearch.display import bullets, esc, missing_note, para, show_chart, show_html, table, use_chart_mode
 from mineresearch.report_common import NETWORK_SOURCE, notice_html, sources_html, unit_formatter
 
+HISTORY_QUARTERS = 12  # network context shows the last three years up to the report's quarter
 COMPANY_SOURCE = "Company filings and releases (addresses in the Sources section); mineresearch calculations."
 
 
@@ -159,7 +160,7 @@ class CompanyReport:
 
     def network(self) -> None:
         n = self.summary.network
-        hist = n.history.reset_index()
+        hist = n.history.tail(HISTORY_QUARTERS).reset_index()
         show_html(para(narrative.network_paragraph(n.history, self.period, name=self.name,
                                                    hashrate_realized_ehs=n.realized_hashrate_ehs)))
         show_chart(charts.network_context_chart(hist, source=NETWORK_SOURCE))

@@ -67,7 +67,7 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {}
+    kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {"kernel_manager_class": _ipc_manager()}
     try:
         pm.execute_notebook(
             str(job.notebook), str(out), parameters=job.params.notebook_parameters(),
@@ -80,6 +80,38 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
         ) from None
     except Exception as exc:  # kernel died, timeout, ...
         raise ReportExecutionError(f"{job.stem}: execution failed: {type(exc).__name__}: {exc}") from exc
+
+
+def describe_failed_cell(path: Path) -> str:
+    """`` in section '...', code `...` `` for the first cell with an error output ('' if none is found)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:  # noqa: BLE001 - the description is a courtesy; the error itself is already known
+        return ""
+    section = ""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
+            section = cell.source.lstrip("# ").splitlines()[0]
+        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
+            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+            place = f" in section '{section}'" if section else ""
+            return f"{place}, code `{first[:80]}`"
+    return ""
+
+
+def _ipc_manager() -> type:
+    """A kernel manager on IPC sockets: no TCP port, and no plain-text-over-TCP warning on every start."""
+    from jupyter_client.manager import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _default_transport(self) -> str:
+            return "ipc"
+
+    return IPCKernelManager
 
 
 def _render_html(nb: nbformat.NotebookNode) -> str:
@@ -126,7 +158,8 @@ def run_report(
         except ReportExecutionError as exc:
             if temps["ipynb"].exists():
                 os.replace(temps["ipynb"], failed_nb)
-                raise ReportExecutionError(f"{exc} (failed notebook kept at {failed_nb})") from None
+                where = describe_failed_cell(failed_nb)
+                raise ReportExecutionError(f"{exc}{where} (failed notebook kept at {failed_nb})") from None
             raise
         seconds["execute"] = time.perf_counter() - t0
         nb = nbformat.read(temps["ipynb"], as_version=4)

@@ -66,19 +66,28 @@ def _cik_has_source(frame: pd.DataFrame) -> pd.Series:
     return (frame["cik"] == "") | (frame["cik_source"].str.strip() != "")
 
 
+def _text(check: pa.Check | None = None, unique: bool = False) -> pa.Column:
+    return pa.Column(str, check, unique=unique)
+
+
+def _matching(pattern: str, error: str) -> pa.Column:
+    return _text(pa.Check.str_matches(pattern, error=error))
+
+
+def _among(values: Iterable[str], error: str) -> pa.Column:
+    return _text(pa.Check.isin(list(values), error=error))
+
+
 def companies_schema() -> pa.DataFrameSchema:
     """Schema of ``companies.csv``: one row per ticker."""
     return pa.DataFrameSchema(
         {
-            "ticker": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{1,6}$", error="ticker must be 1-6 capitals"),
-                                unique=True),
-            "name": pa.Column(str, pa.Check.str_length(min_value=1, error="name is empty")),
-            "cik": pa.Column(str, pa.Check.str_matches(r"^(\d{1,10})?$", error="CIK must be digits or empty")),
-            "cik_source": pa.Column(str, pa.Check.str_matches(r"^(https?://\S+)?$", error="cik_source must be an address")),
-            "fiscal_year_end": pa.Column(
-                str, pa.Check.str_matches(r"^(03-31|06-30|09-30|12-31)$", error="fiscal_year_end must be a quarter end MM-DD")
-            ),
-            "notes": pa.Column(str),
+            "ticker": _text(pa.Check.str_matches(r"^[A-Z]{1,6}$", error="ticker must be 1-6 capitals"), unique=True),
+            "name": _text(pa.Check.str_length(min_value=1, error="name is empty")),
+            "cik": _matching(r"^(\d{1,10})?$", "CIK must be digits or empty"),
+            "cik_source": _matching(r"^(https?://\S+)?$", "cik_source must be an address"),
+            "fiscal_year_end": _matching(r"^(03-31|06-30|09-30|12-31)$", "fiscal_year_end must be a quarter end MM-DD"),
+            "notes": _text(),
         },
         checks=[pa.Check(_cik_has_source, error=CIK_SOURCE_CHECK)],
         strict=True,
@@ -88,23 +97,20 @@ def companies_schema() -> pa.DataFrameSchema:
 
 def facts_schema(tickers: Iterable[str]) -> pa.DataFrameSchema:
     """Schema of ``facts.csv`` given the tickers of ``companies.csv``."""
-    known = sorted(set(tickers))
     return pa.DataFrameSchema(
         {
-            "ticker": pa.Column(str, pa.Check.isin(known, error="unknown ticker (not in companies.csv)")),
-            "period": pa.Column(str, pa.Check.str_matches(periods.LABEL_RE.pattern, error="period must be YYYYQn")),
-            "fiscal_period": pa.Column(
-                str, pa.Check.str_matches(r"^(FY\d{4}Q[1-4])?$", error="fiscal_period must be FYyyyyQn or empty")
-            ),
-            "period_end": pa.Column(str, pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$", error="period_end must be YYYY-MM-DD")),
-            "metric": pa.Column(str, pa.Check.isin(list(METRICS), error="unknown metric (not in the vocabulary)")),
-            "line_item": pa.Column(str),
-            "value": pa.Column(str, pa.Check(_is_number, error="value is not a number")),
-            "unit": pa.Column(str),
-            "source_url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$", error="source_url missing or not an address")),
-            "source_type": pa.Column(str, pa.Check.isin(list(SOURCE_TYPES), error="source_type must be primary, secondary or low")),
-            "restated": pa.Column(str, pa.Check.isin(["True", "False"], error="restated must be True or False")),
-            "precision": pa.Column(str, pa.Check(_is_positive, error="precision must be a positive number")),
+            "ticker": _among(sorted(set(tickers)), "unknown ticker (not in companies.csv)"),
+            "period": _matching(periods.LABEL_RE.pattern, "period must be YYYYQn"),
+            "fiscal_period": _matching(r"^(FY\d{4}Q[1-4])?$", "fiscal_period must be FYyyyyQn or empty"),
+            "period_end": _matching(r"^\d{4}-\d{2}-\d{2}$", "period_end must be YYYY-MM-DD"),
+            "metric": _among(METRICS, "unknown metric (not in the vocabulary)"),
+            "line_item": _text(),
+            "value": _text(pa.Check(_is_number, error="value is not a number")),
+            "unit": _text(),
+            "source_url": _matching(r"^https?://\S+$", "source_url missing or not an address"),
+            "source_type": _among(SOURCE_TYPES, "source_type must be primary, secondary or low"),
+            "restated": _among(("True", "False"), "restated must be True or False"),
+            "precision": _text(pa.Check(_is_positive, error="precision must be a positive number")),
         },
         checks=[
             pa.Check(_unit_matches, error=UNIT_CHECK),

@@ -155,7 +155,7 @@ class Zygote:
         Args:
             connection_file: A kernel connection file (ports or IPC paths, key, transport).
             cwd: Working directory of the kernel (default: this process's).
-            env: Environment of the kernel (default: this process's).
+            env: Environment of the kernel (default: this process's, naming it as the parent).
 
         Returns:
             The kernel's process id.
@@ -165,7 +165,7 @@ class Zygote:
             self.socket_path,
             ["-f", connection_file],
             cwd=cwd or os.getcwd(),
-            env=dict(os.environ if env is None else env),
+            env=dict(os.environ, JPY_PARENT_PID=str(os.getpid())) if env is None else dict(env),
         )
         self._kernels[pid] = sock
         return pid

@@ -140,3 +140,17 @@ def test_shipped_conflicts_name_both_sources(real_ds: Dataset) -> None:
     assert corz["other_value"] == -265_500_000
     assert isinstance(conflicts, pd.DataFrame) and conflicts["chosen_source_url"].str.startswith("http").all()
     assert real_ds.latest_period() >= "2025Q3"
+
+
+def test_section_support_all_of_any_of(fixture_ds: Dataset) -> None:
+    from mineresearch.coverage import SECTIONS, coverage_table, section_support
+
+    support = section_support(pd.Series({"net_income": -1.0, "revenue_mining": 5.0, "btc_produced": float("nan")}))
+    assert set(support) == set(SECTIONS)
+    assert support["headline"]  # net income and (output or revenue)
+    assert not support["output_vs_profit"]  # BTC produced is NaN
+    assert not support["margin_bridge"]  # no cost of revenue line
+    assert not any(section_support(pd.Series(dtype=float)).values())
+    table = coverage_table(fixture_ds, "2025Q2").set_index("ticker")
+    assert table.loc["AAA", "margin_bridge"] and table.loc["AAA", "output_vs_profit"]
+    assert table.loc["BBB", "treasury"] and not table.loc["BBB", "cost_stack"]

@@ -1,4 +1,4 @@
-"""Break-evens, shutdown price, ASIC payback with tariffs, margin grids, cash-flow stress (METHODS.md D, F2)."""
+"""Break-evens, shutdown price, ASIC payback with tariffs, margin grids, cash-flow stress (METHODS D, F2)."""
 
 from __future__ import annotations
 
@@ -59,7 +59,9 @@ def test_tariff_constants() -> None:
 )
 def test_asic_payback_with_tariffs(tariff: float, days: int) -> None:
     # METHODS.md D4: $3,400 S21, $54.37/PH/day, $0.05/kWh -> $6.67/day net -> 509 / 619 / 803 days.
-    payback = asic_payback_days(3_400, S21["hashrate_ths"], S21["power_kw"], 54.37, 50, tariff_rate_pct=tariff)
+    payback = asic_payback_days(
+        3_400, S21["hashrate_ths"], S21["power_kw"], 54.37, 50, tariff_rate_pct=tariff
+    )
     assert payback == pytest.approx(days, abs=0.5)
 
 
@@ -85,7 +87,10 @@ def test_margin_grid_price_x_hashrate() -> None:
 
 def test_margin_grid_price_x_power() -> None:
     grid = margin_grid_price_x_power(
-        [80_000, 100_000], [40, 80], power_cost_usd_per_btc=30_000, base_power_usd_per_mwh=40,
+        [80_000, 100_000],
+        [40, 80],
+        power_cost_usd_per_btc=30_000,
+        base_power_usd_per_mwh=40,
         other_cost_usd_per_btc=20_000,
     )
     assert grid.attrs == {"x": "btc_price_usd", "y": "power_usd_per_mwh"}
@@ -96,7 +101,9 @@ def test_margin_grid_price_x_power() -> None:
 
 def test_cash_flow_stress() -> None:
     frame = cash_flow_stress_usd(
-        revenue_usd=91e6, power_cost_usd=45.5e6, other_cash_cost_usd=24.1e6,
+        revenue_usd=91e6,
+        power_cost_usd=45.5e6,
+        other_cash_cost_usd=24.1e6,
         scenarios=[("BTC -20%", -20.0, 0.0), ("power +25%", 0.0, 25.0)],
     )
     flows = dict(zip(frame["scenario"], frame["cash_flow_usd"], strict=True))

@@ -1,4 +1,4 @@
-"""Cost per BTC: the layered stack, SG&A/SBC split, electricity cost, hashcost, fair share (METHODS.md B2, C)."""
+"""Cost per BTC: layered stack, SG&A/SBC split, electricity cost, hashcost, fair share (METHODS B2, C)."""
 
 from __future__ import annotations
 

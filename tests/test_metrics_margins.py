@@ -40,7 +40,7 @@ def test_bridge_hand_worked() -> None:
     assert values["revenue_total"] == 100 * M
     assert values["cost_of_revenue_ex_da"] == -45.5 * M
     assert values["depreciation_amortization"] == -30 * M
-    assert values["sga_ex_sbc"] == -15 * M  # SBC carved out of SG&A ...
+    assert values["sga"] == -15 * M  # SBC carved out of SG&A ...
     assert values["stock_based_comp"] == -5 * M  # ... and shown once
     assert values["impairment"] == -2 * M
     assert values["fv_gain_loss_digital_assets"] == 50 * M
@@ -61,7 +61,10 @@ def test_bridge_cumulative_running_total() -> None:
     assert frame.at["cost_of_revenue_ex_da", "cumulative_usd"] == pytest.approx(54.5 * M)
     assert frame.at["stock_based_comp", "cumulative_usd"] == pytest.approx(4.5 * M)
     # an undisclosed step adds nothing to the running total
-    assert frame.at["other_operating_gain_loss", "cumulative_usd"] == frame.at["fv_gain_loss_digital_assets", "cumulative_usd"]
+    assert (
+        frame.at["other_operating_gain_loss", "cumulative_usd"]
+        == frame.at["fv_gain_loss_digital_assets", "cumulative_usd"]
+    )
 
 
 def test_tax_benefit_adds_to_net_income() -> None:
@@ -92,7 +95,8 @@ def test_bridge_needs_net_income() -> None:
 def test_sga_shown_whole_when_sbc_cannot_be_separated() -> None:
     bridge = margin_bridge({"revenue_total": 10.0, "sga": 3.0, "net_income": 7.0})
     values = _values(bridge)
-    assert values["sga_ex_sbc"] == -3.0
+    assert values["sga"] == -3.0
+    assert bridge.frame.set_index("step").at["sga", "label"] == "SG&A (as reported)"
     assert math.isnan(values["stock_based_comp"])
     assert bridge.reconciling_usd == 0.0
     assert any("as reported" in note for note in bridge.notes)
@@ -121,8 +125,14 @@ def test_revenue_split_hand_worked() -> None:
     # E0 = 1,454.5 EH-days, E1 = 1,820. volume = 365.45 x 0.55 x 90k = 18.09M;
     # network = 1,820 x -0.05 x 90k = -8.19M; price = 10k x 910 = 9.1M; sum = 91M - 72M = 19M.
     split = _split(
-        btc_prev=800, btc_curr=910, price_prev_usd=90_000, price_curr_usd=100_000,
-        btc_per_ehs_day_prev=0.55, btc_per_ehs_day_curr=0.5, revenue_prev_usd=71 * M, revenue_curr_usd=91 * M,
+        btc_prev=800,
+        btc_curr=910,
+        price_prev_usd=90_000,
+        price_curr_usd=100_000,
+        btc_per_ehs_day_prev=0.55,
+        btc_per_ehs_day_curr=0.5,
+        revenue_prev_usd=71 * M,
+        revenue_curr_usd=91 * M,
     )
     assert split["volume"] == pytest.approx(18.09 * M)
     assert split["network"] == pytest.approx(-8.19 * M)
@@ -139,7 +149,13 @@ def test_revenue_split_without_network_data() -> None:
 
 
 def test_revenue_split_without_prices_puts_everything_in_other() -> None:
-    split = _split(btc_prev=800, btc_curr=910, price_prev_usd=math.nan, price_curr_usd=100_000,
-                   revenue_prev_usd=71 * M, revenue_curr_usd=91 * M)
+    split = _split(
+        btc_prev=800,
+        btc_curr=910,
+        price_prev_usd=math.nan,
+        price_curr_usd=100_000,
+        revenue_prev_usd=71 * M,
+        revenue_curr_usd=91 * M,
+    )
     assert math.isnan(split["volume"]) and math.isnan(split["price"])
     assert split["other"] == split["total"] == 20 * M

@@ -1,4 +1,4 @@
-"""Properties that must hold for any input: reconciliation, exact splits, monotone stacks, zero margin at break-even."""
+"""Properties for any input: the bridge reconciles, splits are exact, stacks monotone, break-evens zero."""
 
 from __future__ import annotations
 
@@ -16,7 +16,12 @@ from mineresearch.metrics.breakeven import (
     margin_usd_per_btc,
     shutdown_price_usd,
 )
-from mineresearch.metrics.costs import COST_LAYERS, cost_stack_usd_per_btc, hashcost_usd_per_ph_day, split_sga_usd
+from mineresearch.metrics.costs import (
+    COST_LAYERS,
+    cost_stack_usd_per_btc,
+    hashcost_usd_per_ph_day,
+    split_sga_usd,
+)
 from mineresearch.metrics.margins import BRIDGE_STEPS, margin_bridge, revenue_change_split_usd
 
 settings.register_profile("metrics", max_examples=150, deadline=None)
@@ -41,16 +46,27 @@ def test_bridge_always_ends_at_net_income(lines: dict[str, float], net_income: f
 
 
 @given(
-    q0=positive, q1=positive, p0=positive, p1=positive,
-    b0=st.one_of(st.just(math.nan), positive), b1=st.one_of(st.just(math.nan), positive),
-    r0=st.one_of(st.just(math.nan), amount), r1=st.one_of(st.just(math.nan), amount),
+    q0=positive,
+    q1=positive,
+    p0=positive,
+    p1=positive,
+    b0=st.one_of(st.just(math.nan), positive),
+    b1=st.one_of(st.just(math.nan), positive),
+    r0=st.one_of(st.just(math.nan), amount),
+    r1=st.one_of(st.just(math.nan), amount),
 )
 def test_revenue_split_sums_to_total(
     q0: float, q1: float, p0: float, p1: float, b0: float, b1: float, r0: float, r1: float
 ) -> None:
     frame = revenue_change_split_usd(
-        btc_prev=q0, btc_curr=q1, price_prev_usd=p0, price_curr_usd=p1,
-        btc_per_ehs_day_prev=b0, btc_per_ehs_day_curr=b1, revenue_prev_usd=r0, revenue_curr_usd=r1,
+        btc_prev=q0,
+        btc_curr=q1,
+        price_prev_usd=p0,
+        price_curr_usd=p1,
+        btc_per_ehs_day_prev=b0,
+        btc_per_ehs_day_curr=b1,
+        revenue_prev_usd=r0,
+        revenue_curr_usd=r1,
     )
     effects = frame.loc[frame["effect"] != "total", "usd"].dropna()
     total = frame.loc[frame["effect"] == "total", "usd"].iloc[0]
@@ -70,8 +86,13 @@ layer_amount = st.one_of(st.just(math.nan), st.floats(min_value=0, max_value=1e1
 )
 def test_cost_stack_is_monotone(layers: list[float], btc: float, share: float) -> None:
     stack = cost_stack_usd_per_btc(
-        btc, power_usd=layers[0], sga_cash_usd=layers[1], interest_usd=layers[2],
-        depreciation_usd=layers[3], sbc_usd=layers[4], fair_share=share,
+        btc,
+        power_usd=layers[0],
+        sga_cash_usd=layers[1],
+        interest_usd=layers[2],
+        depreciation_usd=layers[3],
+        sbc_usd=layers[4],
+        fair_share=share,
     )
     cumulative = list(stack["cumulative_usd_per_btc"])
     assert (stack["usd_per_btc"].dropna() >= 0).all()
@@ -84,8 +105,12 @@ def test_cost_stack_is_monotone(layers: list[float], btc: float, share: float) -
 @given(layers=st.lists(st.floats(min_value=0, max_value=1e9), min_size=5, max_size=5), btc=positive)
 def test_margin_is_zero_at_each_breakeven(layers: list[float], btc: float) -> None:
     stack = cost_stack_usd_per_btc(
-        btc, power_usd=layers[0], sga_cash_usd=layers[1], interest_usd=layers[2],
-        depreciation_usd=layers[3], sbc_usd=layers[4],
+        btc,
+        power_usd=layers[0],
+        sga_cash_usd=layers[1],
+        interest_usd=layers[2],
+        depreciation_usd=layers[3],
+        sbc_usd=layers[4],
     )
     for cost in stack["cumulative_usd_per_btc"]:
         assert margin_usd_per_btc(breakeven_btc_price_usd(cost), cost) == 0.0

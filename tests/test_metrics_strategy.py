@@ -28,7 +28,7 @@ def test_revenue_share_hand_worked() -> None:
 
 
 def test_revenue_per_mw_year_published_contracts() -> None:
-    # TeraWulf-Fluidstack $3.7bn / 10 years / 200 MW -> $1.85M; Core Scientific $290M a year / 200 MW -> $1.45M.
+    # TeraWulf-Fluidstack $3.7bn / 10 y / 200 MW -> $1.85M; Core Scientific $290M a year / 200 MW -> $1.45M.
     assert revenue_usd_per_mw_year(3.7e9, 200, 10) == pytest.approx(1.85e6)
     assert revenue_usd_per_mw_year(290e6, 200, 1) == pytest.approx(1.45e6)
     assert revenue_usd_per_mw_year(3.7e9, 250, 10) == pytest.approx(1.48e6)  # ForkLog's 250 MW reading
@@ -36,5 +36,9 @@ def test_revenue_per_mw_year_published_contracts() -> None:
 
 
 def test_reference_asic_is_the_d3_s21() -> None:
-    assert (REFERENCE_ASIC_HASHRATE_THS, REFERENCE_ASIC_POWER_KW, REFERENCE_ASIC_PRICE_USD) == (200.0, 3.5, 3_400.0)
+    assert (REFERENCE_ASIC_HASHRATE_THS, REFERENCE_ASIC_POWER_KW, REFERENCE_ASIC_PRICE_USD) == (
+        200.0,
+        3.5,
+        3_400.0,
+    )
     assert REFERENCE_ASIC_POWER_KW * 1_000 / REFERENCE_ASIC_HASHRATE_THS == 17.5  # J/TH

@@ -16,7 +16,13 @@ from pypdf import PdfReader
 
 from mineresearch.exceptions import BrowserNotFoundError, RenderError
 from mineresearch.exporters import ReportHTMLExporter, ReportPDFExporter, report_header
-from mineresearch.pdf import PdfPrinter, find_chromium, footer_template, header_template
+from mineresearch.pdf import (
+    PdfPrinter,
+    find_chromium,
+    footer_template,
+    header_template,
+    run_outside_event_loop,
+)
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "report_executed.ipynb"
 HEADER = "Cipher Mining Inc. (CIFR) \u00b7 2025Q2"
@@ -234,3 +240,19 @@ def test_pdf_exporter_works_inside_an_event_loop() -> None:
         pdf, resources = pool.submit(asyncio.run, export()).result()
     assert pdf.startswith(b"%PDF") and resources["output_extension"] == ".pdf"
     assert report_header(nb.metadata) == HEADER
+
+
+def test_run_outside_event_loop_moves_to_a_thread() -> None:
+    def loop_running() -> bool:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        return True
+
+    async def inside() -> bool:
+        return run_outside_event_loop(loop_running)
+
+    assert run_outside_event_loop(lambda: 41 + 1) == 42
+    with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own: no Playwright session in it
+        assert pool.submit(asyncio.run, inside()).result() is False

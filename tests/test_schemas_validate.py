@@ -20,8 +20,9 @@ def _problems(folder: Path) -> list[Problem]:
 
 
 def _find(problems: list[Problem], file: str, row: int | None, column: str | None, text: str) -> Problem:
-    hits = [p for p in problems if p.file.endswith(file) and p.row == row and p.column == column and text in p.message]
-    assert hits, f"no problem {file} row {row} column {column} containing {text!r} in:\n" + "\n".join(map(str, problems))
+    hits = [p for p in problems if p.file.endswith(file) and (p.row, p.column) == (row, column) and text in p.message]
+    listing = "\n".join(map(str, problems))
+    assert hits, f"no problem {file} row {row} column {column} containing {text!r} in:\n{listing}"
     return hits[0]
 
 

@@ -46,9 +46,12 @@ class _Kernel:
         self.manager.connection_file = str(folder / f"kernel-{len(list(folder.iterdir()))}.json")
         self.manager.write_connection_file()
         self.pid = zygote.fork_kernel(self.manager.connection_file, cwd=str(folder))
-        self.client: BlockingKernelClient = self.manager.client()
+        self.client = BlockingKernelClient()  # not tied to the manager, which did not start it
+        self.client.load_connection_file(self.manager.connection_file)
         self.client.start_channels()
-        self.client.wait_for_ready(timeout=60)
+        msg_id = self.client.kernel_info()
+        while self.client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
+            pass
 
     def run(self, code: str) -> str:
         """Execute ``code`` and return what it printed."""
@@ -157,13 +160,14 @@ def test_current_zygote_is_replaced_after_it_dies(tmp_path: Path) -> None:
     first = current_zygote()
     first.wait_ready(60)
     kernel = _Kernel(first, tmp_path)
-    assert first.pid is not None
-    os.kill(first.pid, signal.SIGKILL)
-    assert _gone(first.pid)
+    first_pid = first.pid
+    assert first_pid is not None
+    os.kill(first_pid, signal.SIGKILL)
+    assert _gone(first_pid)
     assert _gone(kernel.pid)  # kernels die with their zygote
     kernel.close()
     second = current_zygote()
-    assert second.is_alive() and second.pid != first.pid
+    assert second.is_alive() and second.pid != first_pid
     replacement = _Kernel(second, tmp_path)
     assert replacement.run("print(1 + 1)") == "2"
     replacement.close()

@@ -72,6 +72,10 @@ _NOT_QUARTER_END = "quoted as of a date other than the quarter end"
 _BITF_DIRECT = "Bitfarms' direct cost of production; its total cash cost per BTC is kept as cost_to_mine_per_btc"
 ROW_RULES: tuple[RowRule, ...] = (
     RowRule(_NOT_QUARTER_END, quote=r"(?i)release date|report date|once deployed|not Sep 30|end of October"),
+    RowRule(  # a rule that renames a metric to itself keeps the row
+        "a quarter-end comparative beside a 'current' figure: kept", ticker="BITF", period="Q2 2024",
+        metric="hashrate_installed_ehs", quote=r"up from 10\.4 EH/s in Q2 2024", metric_to="hashrate_installed_ehs",
+    ),
     RowRule(_NOT_QUARTER_END, quote=r"(?i)\bcurrent (self-mining )?(hash ?rate|efficiency)\b"),
     RowRule("a full-year average, not a quarterly figure", quote=r"full-year \d{4} average"),
     RowRule(

@@ -6,10 +6,12 @@ The format (documented by the SEC for ``https://data.sec.gov/api/xbrl/companyfac
 carry ``start`` and ``end``; instant (balance-sheet) values carry ``end`` only.
 
 Kept: flow metrics over one quarter (a duration of 80 to 100 days) and stock metrics at an instant,
-both ending on a calendar quarter end. Each metric has a fallback list of tags (the tags seen in
-miner filings, METHODS.md section E4): for each quarter the first tag with a value is used, and the
-tag is logged. XBRL values are exact (``precision`` 1 in the metric's unit). Every row's ``source_url`` is the filing's EDGAR archive index built from its accession
-number; ``source_type`` is ``primary``; an amended form (``10-Q/A``) is marked ``restated``.
+both ending on a calendar quarter end. Each metric has a fallback list of standard tags (those seen
+in miner filings): for each quarter the first tag with a value is used, and the tag is logged.
+Company extension tags (``mara:``, ``riot:``...) and IFRS filers' ``ifrs-full`` facts are not read.
+XBRL values are exact (``precision`` 1 in the metric's unit). Every row's ``source_url`` is the
+filing's EDGAR archive index built from its accession number; ``source_type`` is ``primary``; an
+amended form (``10-Q/A``) is marked ``restated``.
 """
 
 from __future__ import annotations

@@ -31,7 +31,8 @@ def _answer(value: float, unit: str) -> str:
     if unit.startswith("USD"):
         sign = "-" if value < 0 else ""
         return f"{sign}${abs(value):,.0f}{unit[3:].replace('/', ' per ')}"
-    return f"{value:,.1f}{'%' if unit == '%' else ' ' + unit}"
+    suffix = {"%": "%", "x": "x"}.get(unit, " " + unit)
+    return f"{value:,.1f}{suffix}"
 
 
 def build_checklist(

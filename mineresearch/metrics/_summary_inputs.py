@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -15,31 +15,48 @@ from mineresearch.metrics.production import realized_hashrate_ehs
 
 @dataclass(frozen=True)
 class QuarterData:
-    """One company's quarters (index = period label) and the network frame (index = period label)."""
+    """One company's quarters (index = period label) and the network frame (index = period label).
+
+    Build it with :meth:`from_frames`, which also indexes every numeric cell for fast lookups.
+    """
 
     ticker: str
     period: str
     name: str
     quarters: pd.DataFrame
     network: pd.DataFrame
+    company_cells: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+    network_cells: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_frames(
+        cls, ticker: str, period: str, name: str, quarters: pd.DataFrame, network: pd.DataFrame
+    ) -> QuarterData:
+        """Index both frames by (period, column); non-numeric cells become NaN."""
+        quarters, network = quarters.copy(), network.copy()
+        quarters.index, network.index = quarters.index.astype(str), network.index.astype(str)
+        return cls(ticker, period, name, quarters, network, _cells(quarters), _cells(network))
 
     def c(self, metric: str, period: str | None = None) -> float:
         """A company metric for ``period`` (default: the report's quarter), NaN when absent."""
-        return _cell(self.quarters, period or self.period, metric)
+        return self.company_cells.get((period or self.period, metric), math.nan)
 
     def n(self, column: str, period: str | None = None) -> float:
         """A network column for ``period`` (default: the report's quarter), NaN when absent."""
-        return _cell(self.network, period or self.period, column)
+        return self.network_cells.get((period or self.period, column), math.nan)
 
     def history(self) -> list[str]:
         """Company periods on file up to and including the report's quarter, sorted."""
         return sorted(str(p) for p in self.quarters.index if str(p) <= self.period)
 
 
-def _cell(frame: pd.DataFrame, row: str, column: str) -> float:
-    if column not in frame.columns or row not in frame.index:
-        return math.nan
-    return as_float(frame.at[row, column])
+def _cells(frame: pd.DataFrame) -> dict[tuple[str, str], float]:
+    cells: dict[tuple[str, str], float] = {}
+    for column in frame.columns:
+        values = pd.to_numeric(frame[column], errors="coerce")
+        for row, value in zip(frame.index, values, strict=True):
+            cells[(str(row), str(column))] = as_float(value)
+    return cells
 
 
 def missing_names(values: dict[str, float]) -> tuple[str, ...]:

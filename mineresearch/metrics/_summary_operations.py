@@ -108,7 +108,9 @@ def build_output_vs_profit(q: QuarterData) -> OutputVsProfit:
 def build_margins(q: QuarterData) -> MarginSection:
     """Section 4: the bridge to net income and the revenue change split."""
     lines = {name: q.c(name) for name in q.quarters.columns}
-    bridge, reconciling, notes, missing = pd.DataFrame(), math.nan, (), ("net_income",)
+    bridge, reconciling = pd.DataFrame(), math.nan
+    notes: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ("net_income",)
     if not math.isnan(q.c("net_income")):
         result = margin_bridge(lines)
         bridge, reconciling, notes, missing = (
@@ -182,7 +184,7 @@ def build_headline(q: QuarterData, cost: CostStack) -> Headline:
         missing=missing_names(values),
         company_name=q.name,
         btc_produced=values["btc_produced"],
-        btc_produced_record=is_record_high(btc_series, q.period) if len(btc_series) else None,
+        btc_produced_record=is_record_high(btc_series, q.period),
         btc_produced_qoq_pct=change_pct(values["btc_produced"], q.c("btc_produced", shift(q.period, -1))),
         realized_hashrate_ehs=realized_ehs(q),
         revenue_usd=q.c("revenue_total"),

@@ -68,15 +68,16 @@ def build_breakevens(
     layer = "all_in" if not math.isnan(cost.all_in_cost_usd_per_btc) else "cash"
     layer_cost = cost.all_in_cost_usd_per_btc if layer == "all_in" else cost.cash_cost_usd_per_btc
     grid_h, grid_p = pd.DataFrame(), pd.DataFrame()
-    if not (math.isnan(layer_cost) or math.isnan(price) or math.isnan(q.n("hashrate_avg_ehs"))):
-        base_h = q.n("hashrate_avg_ehs")
-        grid_h = margin_grid_price_x_hashrate(
-            [price * f for f in PRICE_GRID_FACTORS],
-            [base_h * f for f in HASHRATE_GRID_FACTORS],
-            cost_usd_per_btc=layer_cost,
-            base_network_hashrate_ehs=base_h,
-        )
+    base_h = q.n("hashrate_avg_ehs")
+    if not (math.isnan(layer_cost) or math.isnan(price)):
         grid_p = _power_grid(q, price, layer_cost, power)
+        if not math.isnan(base_h):
+            grid_h = margin_grid_price_x_hashrate(
+                [price * f for f in PRICE_GRID_FACTORS],
+                [base_h * f for f in HASHRATE_GRID_FACTORS],
+                cost_usd_per_btc=layer_cost,
+                base_network_hashrate_ehs=base_h,
+            )
     stress, stress_missing = _stress(q, cost, shocks_pct, power, power_basis)
     missing = missing_names(
         {
@@ -95,7 +96,7 @@ def build_breakevens(
         breakeven_power_usd_per_mwh=breakeven_power_usd_per_mwh(hashprice, efficiency),
         grid_price_hashrate=grid_h,
         grid_price_power=grid_p,
-        grid_cost_layer=layer if not grid_h.empty else "",
+        grid_cost_layer=layer if not (grid_h.empty and grid_p.empty) else "",
         stress=stress,
     )
 
@@ -165,7 +166,8 @@ def build_treasury(q: QuarterData, shocks_pct: Sequence[float]) -> Treasury:
         )
     burn = _quarterly_burn(q)
     pledged = q.c("btc_pledged")
-    liquid_btc = btc_value_usd(held - pledged, price_end) if not math.isnan(pledged) else 0.0
+    liquid_btc = btc_value_usd(held - pledged, price_end)  # BTC counts only when pledges are disclosed
+    liquid_btc = 0.0 if math.isnan(liquid_btc) else liquid_btc
     values = {
         "btc_held": held,
         "price_end_usd": price_end,

@@ -19,7 +19,7 @@ from mineresearch.metrics.costs import split_sga_usd
 BRIDGE_STEPS: tuple[tuple[str, str, float], ...] = (
     ("cost_of_revenue_ex_da", "Cost of revenue ex-D&A", -1.0),
     ("depreciation_amortization", "Depreciation and amortization", -1.0),
-    ("sga_ex_sbc", "SG&A ex stock-based comp", -1.0),
+    ("sga", "SG&A ex stock-based comp", -1.0),
     ("stock_based_comp", "Stock-based compensation", -1.0),
     ("impairment", "Impairments", -1.0),
     ("fv_gain_loss_digital_assets", "Fair-value marks on digital assets", 1.0),
@@ -55,25 +55,26 @@ class MarginBridge:
     notes: tuple[str, ...]
 
 
-def _step_values(lines: Mapping[str, object]) -> tuple[dict[str, float], list[str]]:
-    """The signed step amounts of the bridge, SG&A and SBC split so SBC is counted once."""
+def _step_values(lines: Mapping[str, object]) -> tuple[dict[str, float], dict[str, str], list[str]]:
+    """The signed step amounts and labels of the bridge, SG&A and SBC split so SBC is counted once."""
     values = {name: as_float(lines.get(name)) for name, _, _ in BRIDGE_STEPS}
     split = split_sga_usd(
         as_float(lines.get("sga")), as_float(lines.get("sga_ex_sbc")), as_float(lines.get("stock_based_comp"))
     )
     notes: list[str] = []
-    values["sga_ex_sbc"], values["stock_based_comp"] = split.cash_usd, split.sbc_usd
+    labels = {name: label for name, label, _ in BRIDGE_STEPS}
+    values["sga"], values["stock_based_comp"] = split.cash_usd, split.sbc_usd
     if split.sbc_inside_sga:
         notes.append("Stock-based compensation is carved out of SG&A, so it is counted once.")
     elif not math.isnan(split.total_usd):
-        values["sga_ex_sbc"] = split.total_usd
+        values["sga"], labels["sga"] = split.total_usd, "SG&A (as reported)"
         notes.append("SG&A is shown as reported (including any stock-based compensation).")
     if not math.isnan(as_float(lines.get("cost_of_revenue"))) and math.isnan(values["cost_of_revenue_ex_da"]):
         notes.append(
             "Cost of revenue is disclosed only as reported (D&A may be inside it); "
             "it is left in the reconciling other."
         )
-    return {name: sign * values[name] for name, _, sign in BRIDGE_STEPS}, notes
+    return {name: sign * values[name] for name, _, sign in BRIDGE_STEPS}, labels, notes
 
 
 def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
@@ -95,15 +96,15 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
     net_income = as_float(lines.get("net_income"))
     if math.isnan(net_income):
         raise ValueError("the margin bridge needs a reported net_income")
-    steps, notes = _step_values(lines)
+    steps, labels, notes = _step_values(lines)
     revenue = as_float(lines.get("revenue_total"))
     rows = [_row("revenue_total", "Revenue", "start", revenue, 0.0 if math.isnan(revenue) else revenue)]
     disclosed = [] if math.isnan(revenue) else [revenue]
-    for name, label, _ in BRIDGE_STEPS:
+    for name, _, _ in BRIDGE_STEPS:
         value = steps[name]
         if not math.isnan(value):
             disclosed.append(value)
-        rows.append(_row(name, label, "step", value, math.fsum(disclosed)))
+        rows.append(_row(name, labels[name], "step", value, math.fsum(disclosed)))
     reconciling = net_income - math.fsum(disclosed)
     rows.append(_row("reconciling_other", "Other (reconciling)", "reconciling", reconciling, net_income))
     rows.append(_row("net_income", "Net income", "end", net_income, net_income))

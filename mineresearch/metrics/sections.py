@@ -223,7 +223,8 @@ class Treasury:
         drawdown: ``treasury.drawdown_table`` at the requested shocks.
         quarterly_cash_burn_usd: cost of revenue ex-D&A + cash SG&A + interest + capex - revenue
             (positive = burning; capex includes growth capex, so this is a conservative proxy).
-        runway_quarters: (cash + unpledged BTC value) / burn; inf when not burning.
+        runway_quarters: (cash + unpledged BTC value) / burn; BTC counts only when the pledged amount
+            is disclosed (otherwise cash alone); inf when not burning.
         convertible_notes_principal_usd: principal outstanding; ``dilution_pct`` needs tranche
             conversion prices, which the dataset does not carry (NaN, "not disclosed").
     """

@@ -182,11 +182,7 @@ def _load(dataset: DatasetLike, ticker: str, period: str) -> QuarterData:
         raise ValueError(f"unknown ticker {ticker!r}: it is not in the dataset's companies")
     name = companies.at[ticker, "name"] if "name" in companies.columns else None
     name = ticker if name is None or (isinstance(name, float) and math.isnan(name)) else str(name)
-    quarters = dataset.company_quarters(ticker).copy()
-    quarters.index = quarters.index.astype(str)
-    network = dataset.network.copy()
-    network.index = network.index.astype(str)
-    return QuarterData(ticker, period, name, quarters, network)
+    return QuarterData.from_frames(ticker, period, name, dataset.company_quarters(ticker), dataset.network)
 
 
 def _notes(cost: CostStack, margins: MarginSection, breakevens: Breakevens) -> tuple[str, ...]:

@@ -1,0 +1,61 @@
+"""The runner: parameters checked before any kernel starts, failures never overwrite a good report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mineresearch.exceptions import ParameterError, ReportExecutionError
+from mineresearch.jobs import ReportJob
+from mineresearch.params import ReportParams
+from mineresearch.paths import notebooks_dir
+from mineresearch.runner import check_job, run_report
+
+
+def _job(ticker: str = "CIFR", period: str = "2025Q2", **kw: object) -> ReportJob:
+    return ReportJob(ReportParams(ticker=ticker, period=period, static_charts=True), ("html",), **kw)  # type: ignore[arg-type]
+
+
+def test_unknown_ticker_is_refused_before_execution(tmp_path: Path) -> None:
+    with pytest.raises(ParameterError, match="unknown ticker 'ZZZZ'"):
+        run_report(_job("ZZZZ"), tmp_path)
+    assert not any(tmp_path.rglob("*.ipynb"))
+
+
+def test_quarter_without_figures_is_refused() -> None:
+    with pytest.raises(ParameterError, match="no figures on file for CIFR 2019Q1"):
+        check_job(_job(period="2019Q1"))
+
+
+def _broken_notebook(tmp_path: Path) -> Path:
+    nb = nbformat.read(notebooks_dir() / "company_quarter.ipynb", as_version=4)
+    nb.cells.insert(4, nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure in the margin cell')"))
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.mark.slow
+def test_failed_run_keeps_the_good_report_and_names_the_cell(tmp_path: Path) -> None:
+    root = tmp_path / "reports"
+    good = run_report(_job(), root)
+    html = Path(good.outputs["html"])
+    before = html.read_bytes()
+
+    with pytest.raises(ReportExecutionError) as info:
+        run_report(_job(notebook_path=_broken_notebook(tmp_path)), root)
+    message = str(info.value)
+    assert "CIFR-2025Q2" in message and "deliberate failure" in message
+    assert "in section '1. Headline'" in message and "code `raise RuntimeError(" in message
+    assert html.read_bytes() == before  # the previous good report is untouched
+    failed = html.with_name("CIFR-2025Q2.failed.ipynb")
+    assert failed.is_file() and "failed notebook kept at" in message
+    errors = [o for c in nbformat.read(failed, as_version=4).cells if c.cell_type == "code"
+              for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0]["evalue"] == "deliberate failure in the margin cell"
+    assert not [p for p in html.parent.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+    run_report(_job(), root)  # a later good run clears the failed notebook
+    assert not failed.exists()

@@ -28,8 +28,9 @@ _CHART_MIMETYPE = re.compile(r"^application/vnd\.vega(lite)?\.v\d+(\+json|\.json
 _SVG_TITLE = re.compile(r"role-title-text[^>]*>\s*<text[^>]*>([^<]+)</text>")
 _NUMBER = re.compile(
     r"^[(\s]*[+\-\u2212\u2013]?\s*(?:USD\s*|US\$|\$|\u20ac|\u00a3)?[+\-\u2212]?\d[\d,]*(?:\.\d+)?\s*"
-    r"(?:%|pp|bp|x|k|m|bn|[KMBT])?\)?\s*$"
+    r"(?:%|pp|bp|x|k|m|bn|[KMBT])?\)?(?:\s?[A-Za-z$%]{1,5}(?:/[A-Za-z]{1,5}){0,2})?\s*$"
 )
+_NUMBERED_HEADING = re.compile(r"^\d+(\.\d+)*[.)]?\s")  # "1. Headline": the contents list adds no numbers
 _LONG_TEXT = 32  # characters: longer text cells may wrap even on screen
 _MISSING = {"", "-", "\u2013", "\u2014", "n/a", "na", "nan", "none", "not disclosed", "\u00a0"}
 
@@ -141,10 +142,13 @@ def _rows(table: Tag, *, header: bool) -> list[Tag]:
     ]
 
 
-def _add_class(cell: Tag, name: str) -> None:
+def _classes(cell: Tag) -> list[str]:
     current = cell.get("class")
-    names = list(current) if isinstance(current, list) else str(current or "").split()
-    cell["class"] = " ".join([*names, name])
+    return list(current) if isinstance(current, list) else str(current or "").split()
+
+
+def _add_class(cell: Tag, name: str) -> None:
+    cell["class"] = " ".join([*_classes(cell), name])
 
 
 def _merge_index_name_row(table: Tag) -> None:
@@ -169,11 +173,12 @@ def _polish_table(table: Tag) -> None:
         for col, cell in row:
             if cell.name != "td":
                 continue
-            text = cell.get_text()
-            if _is_missing(text):
+            text, marked = cell.get_text(), _classes(cell)
+            if _is_missing(text) or "nd" in marked:
                 _add_class(cell, "mr-missing")
             else:
-                numeric[col] = numeric.get(col, True) and bool(_NUMBER.match(text))
+                is_number = "num" in marked or bool(_NUMBER.match(text))
+                numeric[col] = numeric.get(col, True) and is_number
     for row in body:
         for col, cell in row:
             if cell.name == "td":
@@ -197,7 +202,8 @@ def _build_toc(soup: BeautifulSoup) -> None:
         return
     title = soup.new_tag("p", attrs={"class": "mr-toc-title"})
     title.string = "Contents"
-    listing = soup.new_tag("ol")
+    numbered = all(_NUMBERED_HEADING.match(h.get_text().strip()) for h in headings)
+    listing = soup.new_tag("ol", attrs={"class": "mr-toc-numbered"} if numbered else {})
     for number, heading in enumerate(headings, start=1):
         anchor = heading.get("id") or f"section-{number}"
         heading["id"] = anchor

@@ -103,6 +103,9 @@ def describe_failed_cell(path: Path) -> str:
 
 def _ipc_manager() -> type:
     """A kernel manager on IPC sockets: no TCP port, and no plain-text-over-TCP warning on every start."""
+    import tempfile
+    import uuid
+
     from jupyter_client.manager import AsyncKernelManager
     from traitlets import default
 
@@ -110,6 +113,11 @@ def _ipc_manager() -> type:
         @default("transport")
         def _default_transport(self) -> str:
             return "ipc"
+
+        @default("ip")
+        def _default_ip(self) -> str:
+            # one socket path prefix per kernel: concurrent kernels must never share IPC endpoints
+            return os.path.join(tempfile.gettempdir(), f"mr-kernel-{uuid.uuid4().hex[:12]}")
 
     return IPCKernelManager
 

@@ -203,3 +203,19 @@ def test_nbconvert_command_line(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     out = (tmp_path / "report_executed.html").read_text(encoding="utf-8")
     assert "mr-titleblock" in out and not RESOURCE_URL.search(out) and "<VegaLite" not in out
+
+
+def test_numbered_headings_and_marked_cells() -> None:
+    page = (
+        '<nav id="contents"></nav><main class="mr-body"><h2 id="a">1. Headline</h2><h2 id="b">2. Risk</h2>'
+        "<table><thead><tr><th>Metric</th><th>2025Q2</th></tr></thead><tbody>"
+        '<tr><td>BTC produced</td><td class="num">509 BTC</td></tr>'
+        '<tr><td>Revenue</td><td class="nd">not disclosed</td></tr>'
+        "<tr><td>Hashrate</td><td>10.8 EH/s</td></tr></tbody></table></main>"
+    )
+    soup = BeautifulSoup(polish_html(page), "html.parser")
+    assert "mr-toc-numbered" in soup.select_one("nav ol")["class"]  # no "1. 1. Headline"
+    cells = soup.select("tbody td")
+    assert "mr-num" in cells[1]["class"] and "mr-num" in cells[5]["class"]
+    assert "mr-missing" in cells[3]["class"] and "mr-text" in cells[0]["class"]
+    assert "mr-num" in soup.select("thead th")[1]["class"]

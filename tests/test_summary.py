@@ -375,3 +375,12 @@ def test_every_shipped_company_quarter_summarises(shipped: _CachedConflicts) -> 
             )
             count += 1
     assert count > 0
+
+
+def test_metrics_package_reexports_resolve() -> None:
+    import mineresearch.metrics as metrics
+
+    assert len(metrics.__all__) == len(set(metrics.__all__))
+    for name in metrics.__all__:
+        assert getattr(metrics, name) is not None, name
+    assert {"company_quarter_summary", "hashprice_usd_per_ph_day", "margin_bridge"} <= set(metrics.__all__)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,9 +51,24 @@ class _Kernel:
         self.client = BlockingKernelClient()  # not tied to the manager, which did not start it
         self.client.load_connection_file(self.manager.connection_file)
         self.client.start_channels()
-        msg_id = self.client.kernel_info()
-        while self.client.get_shell_msg(timeout=60)["parent_header"].get("msg_id") != msg_id:
-            pass
+        self._wait_for_ready()
+
+    def _wait_for_ready(self) -> None:
+        """Like ``wait_for_ready``, which needs the manager to have started the kernel to tell it is alive."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            self.client.kernel_info()
+            try:
+                self.client.get_shell_msg(timeout=1)
+                self.client.get_iopub_msg(timeout=0.5)  # iopub is connected too
+            except queue.Empty:
+                continue
+            while True:
+                try:
+                    self.client.get_iopub_msg(timeout=0.2)
+                except queue.Empty:
+                    return
+        raise TimeoutError("the forked kernel did not answer")
 
     def run(self, code: str) -> str:
         """Execute ``code`` and return what it printed."""
@@ -114,7 +131,8 @@ def test_each_kernel_is_a_fresh_child_of_the_zygote(zygote: Zygote, tmp_path: Pa
     first.run("x = 41\nimport pandas as pd\npd.options.display.max_rows = 3")
     second = _Kernel(zygote, tmp_path)
     assert second.pid not in (first.pid, zygote.pid)
-    assert second.run("import pandas as pd\nprint('x' in globals(), pd.options.display.max_rows)") == "False 60"
+    printed = second.run("import pandas as pd\nprint('x' in globals(), pd.options.display.max_rows)")
+    assert printed == "False 60"
     assert first.run("print(x + 1)") == "42"
     for kernel in (first, second):
         kernel.close()

@@ -5,11 +5,6 @@ from __future__ import annotations
 import math
 
 
-def is_missing(value: float | None) -> bool:
-    """True when a value is absent: ``None`` or NaN."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
 def as_float(value: object) -> float:
     """A value as a float, with ``None``, NaN and non-numbers all becoming NaN."""
     if value is None:

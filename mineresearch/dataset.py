@@ -62,6 +62,10 @@ class Dataset:
 
     def conflicts(self) -> pd.DataFrame:
         """Disagreements between sources beyond rounding, with both sources and the chosen one."""
+        return self._conflicts.copy()
+
+    @cached_property
+    def _conflicts(self) -> pd.DataFrame:
         return selection.conflicts(self.facts)
 
     def periods(self, ticker: str | None = None) -> list[str]:

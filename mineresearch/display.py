@@ -38,9 +38,18 @@ def missing_note(missing: Sequence[str], *, what: str = "This section") -> str:
     """A visible note that inputs were not disclosed (never a silent gap)."""
     if not missing:
         return ""
-    names = ", ".join(m.replace("_", " ") for m in missing)
+    names = ", ".join(_label(m) for m in missing)
     return f'<p class="mr-missing"><strong>Not disclosed:</strong> {esc(names)}. {esc(what)} shows what the ' \
            "filings support and leaves the rest blank rather than estimating it.</p>"
+
+
+def _label(name: str) -> str:
+    """A reader's label for a metric or network column name."""
+    from mineresearch.vocabulary import METRICS
+
+    if name in METRICS:
+        return METRICS[name].label.lower().replace("sg&a", "SG&A").replace("d&a", "D&A").replace("btc", "BTC")
+    return name.replace("_usd", "").replace("_pct", "").replace("_", " ").replace("btc", "BTC")
 
 
 def _cell(value: Any, fmt: Formatter | None) -> tuple[str, bool]:

@@ -148,7 +148,14 @@ def margin_paragraph(steps: pd.DataFrame, *, top_n: int = 2, other_step: str = "
     totals = data[data["kind"] == "total"].dropna(subset=["amount_usd"])
     if totals.empty:
         return f"The bridge from revenue to net income is {NOT_DISCLOSED}."
-    sentences = [_opening_sentence(totals)]
+    levels = data[data["kind"] == "total"]
+    if len(totals) == 1 and len(levels) > 1 and pd.isna(levels["amount_usd"].iloc[0]):
+        sentences = [
+            f"{levels['step'].iloc[0]} is {NOT_DISCLOSED} as a total for the quarter, so the bridge cannot start "
+            f"from it; the quarter closed with {net_result(totals['amount_usd'].iloc[0])}."
+        ]
+    else:
+        sentences = [_opening_sentence(totals)]
     deltas = data[data["kind"] != "total"]
     named = deltas[deltas["step"] != other_step].dropna(subset=["amount_usd"])
     drags = named[named["amount_usd"] < 0].sort_values("amount_usd").head(top_n)

@@ -19,6 +19,8 @@ from mineresearch import formatting as fmt
 from mineresearch.display import bullets, esc, missing_note, para, show_chart, show_html, table, use_chart_mode
 from mineresearch.report_common import NETWORK_SOURCE, notice_html, sources_html, unit_formatter
 
+SHORT_LAYER = {"power": "Power & direct", "sga_cash": "Cash SG&A", "interest": "Interest", "depreciation": "D&A",
+               "sbc": "Stock comp"}
 HISTORY_QUARTERS = 12  # network context shows the last three years up to the report's quarter
 COMPANY_SOURCE = "Company filings and releases (addresses in the Sources section); mineresearch calculations."
 
@@ -134,13 +136,14 @@ class CompanyReport:
         if not m.revenue_split.empty:
             split = m.revenue_split.loc[:, ["label", "usd"]].rename(columns={"label": "Effect", "usd": "USD"})
             parts.append(table(split, formats={"USD": fmt.usd}, highlight_negative=("USD",),
-                               caption=f"Change in {m.revenue_split_basis.replace('_', ' ')} against the prior "
-                                       "quarter: volume, network and price effects"))
+                               caption=f"Change in {_basis(m.revenue_split_basis)} against the prior quarter: "
+                                       "volume, network and price effects"))
         show_html(*parts, missing_note(m.missing))
 
     def cost_stack(self) -> None:
         c = self.summary.cost_stack
         layers = c.stack.rename(columns={"layer": "key", "label": "layer"})
+        layers["layer"] = layers["key"].map(SHORT_LAYER).fillna(layers["layer"])
         layers["cash"] = layers["kind"].astype(str).eq("cash")
         show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)))
         if c.available:
@@ -206,6 +209,11 @@ class CompanyReport:
 def _bridge_steps(bridge: pd.DataFrame) -> pd.DataFrame:
     kind = bridge["kind"].map({"start": "total", "end": "total"}).fillna("delta")
     return pd.DataFrame({"step": bridge["label"], "amount_usd": bridge["value_usd"], "kind": kind})
+
+
+def _basis(name: str) -> str:
+    names = {"revenue_mining": "mining revenue", "revenue_total": "total revenue"}
+    return names.get(name, "revenue implied by output x average price")
 
 
 def _num(value: float, decimals: int) -> str:

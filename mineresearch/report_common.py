@@ -63,6 +63,28 @@ def _link(url: str) -> str:
     return esc(url)
 
 
+def _conflicts_table(conflicts: pd.DataFrame) -> str:
+    from mineresearch.vocabulary import METRICS
+
+    rows = []
+    for r in conflicts.itertuples():
+        unit = METRICS[r.metric].unit if r.metric in METRICS else ""
+        show = unit_formatter(unit)
+        label = METRICS[r.metric].label if r.metric in METRICS else str(r.metric)
+        if str(r.line_item or "").strip():
+            label += f" ({r.line_item})"
+        rows.append(
+            f"<tr><td>{esc(label)}</td><td class=\"num\">{esc(show(r.chosen_value))}<br><small>"
+            f"{esc(r.chosen_source_type)}</small></td><td class=\"src\">{_link(str(r.chosen_source_url))}</td>"
+            f"<td class=\"num\">{esc(show(r.other_value))}<br><small>{esc(r.other_source_type)}</small></td>"
+            f"<td class=\"src\">{_link(str(r.other_source_url))}</td></tr>"
+        )
+    return ('<div class="mr-table-wrap"><table class="mr-table mr-sources"><caption>Both values are kept; the '
+            "chosen one follows the rule under Methodology</caption><thead><tr><th>Figure</th><th>Chosen</th>"
+            "<th>Chosen source</th><th>Other</th><th>Other source</th></tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table></div>")
+
+
 def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence[str], dataset: Any) -> str:
     """Every figure used with its source address, the conflicts, and the methodology."""
     parts: list[str] = ["<h3>Figures used</h3>"]
@@ -82,8 +104,7 @@ def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence
                      + "".join(rows) + "</tbody></table></div>")
     if conflicts is not None and not conflicts.empty:
         parts.append("<h3>Where sources disagree</h3>")
-        parts.append(table(conflicts.astype(str), caption="Both values are kept; the chosen one follows the rule "
-                                                          "below"))
+        parts.append(_conflicts_table(conflicts))
     parts.append("<h3>Network data</h3>")
     sources = getattr(dataset, "network_sources", None)
     parts.append(bullets([

@@ -5,9 +5,11 @@ imported what a report kernel needs (ipykernel, IPython, numpy, pandas, altair, 
 For each report it forks a fresh child that becomes a real ipykernel on the connection file
 jupyter_client wrote, so every report runs in its own process with fresh globals.
 
-Nothing thread-based is warmed before forking: vl-convert's JavaScript runtime runs on worker
-threads, which do not survive ``fork`` (a conversion in the child of a warmed parent hangs), so
-each kernel initialises it on first use, as a plain kernel does.
+Nothing thread-based is warmed in the zygote: vl-convert's JavaScript runtime runs on worker
+threads, which do not survive ``fork`` (a conversion in the child of a warmed parent hangs).
+Instead the zygote keeps one *spare* child forked ahead: the spare starts that runtime in its own
+process (about 0.3 s, the cost of a kernel's first SVG chart) while it waits, and becomes the
+next requested kernel. A spare has run no user code, so isolation is unchanged.
 
 The owning process talks to the zygote through :class:`Zygote` (or :func:`current_zygote`);
 kernels are requested by the launcher in :mod:`mineresearch.kernel_launch` or directly with

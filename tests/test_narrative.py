@@ -216,3 +216,17 @@ def test_margin_paragraph_with_revenue_only() -> None:
         "Revenue of $10.0M is the only level of the bridge on file; net income is not disclosed. "
         "The largest charge was power ($4.0M, 40% of revenue)."
     )
+
+
+def test_margin_paragraph_without_revenue_does_not_claim_net_income_is_missing() -> None:
+    steps = pd.DataFrame(
+        {
+            "step": ["Revenue", "Cost of revenue ex-D&A", "Other (reconciling)", "Net income"],
+            "amount_usd": [float("nan"), float("nan"), -45_781_000.0, -45_781_000.0],
+            "kind": ["total", "delta", "delta", "total"],
+        }
+    )
+    text = nar.margin_paragraph(steps, other_step="Other (reconciling)")
+    assert text.startswith("Revenue is not disclosed as a total for the quarter")
+    assert "a net loss of $45.8M" in text
+    assert "net income is not disclosed" not in text

@@ -31,7 +31,9 @@ def _company(ticker: str, period: str, formats: tuple[str, ...] = ("html", "pdf"
 def _check_html(html: str) -> None:
     assert not EXTERNAL_RESOURCE.search(html), "an external script, stylesheet or image is loaded"
     assert "<VegaLite" not in html and "alt.Chart" not in html
-    assert "jp-InputArea" not in html and "In&nbsp;[" not in html and "In [" not in html
+    assert not re.search(r'class="[^"]*(jp-InputPrompt|jp-OutputPrompt|hl-ipython3|jp-CodeMirrorEditor)', html)
+    assert "In&nbsp;[" not in html
+    assert "report.headline()" not in html and "report.notice()" not in html
     assert "injected-parameters" not in html and "report = CompanyReport.open" not in html
     assert "Traceback" not in html
 

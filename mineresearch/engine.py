@@ -14,11 +14,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import DeadKernelError
 from papermill.engines import NBClientEngine
 from traitlets import default
 
+from mineresearch.kernels import IPCKernelManager
 from mineresearch.zygote import current_zygote
 
 LAUNCHER_MODULE = "mineresearch.kernel_launch"
@@ -36,7 +36,7 @@ def _kernel_args(cmd: list[str]) -> list[str] | None:
     return cmd[index + 1 :] if index >= 2 and cmd[index - 1] == "-m" else None
 
 
-class WarmKernelManager(AsyncKernelManager):
+class WarmKernelManager(IPCKernelManager):
     """Kernel manager that forks Python kernels from the zygote.
 
     Defaults differ from jupyter_client's in two ways: IPC transport (no TCP ports, no warning
@@ -44,10 +44,6 @@ class WarmKernelManager(AsyncKernelManager):
 
     Kernel specs that do not run ``ipykernel_launcher`` on this interpreter start as usual.
     """
-
-    @default("transport")
-    def _default_transport(self) -> str:
-        return "ipc"
 
     @default("shutdown_wait_time")
     def _default_shutdown_wait_time(self) -> float:

@@ -34,10 +34,10 @@ def _close_worker() -> None:
         printer.close()
     if _WORKER.get("engine") == "mineresearch_warm":
         try:
-            from mineresearch.zygote import shutdown_zygote
+            from mineresearch.zygote import stop_current_zygote
         except ImportError:
             return
-        shutdown_zygote()
+        stop_current_zygote()
 
 
 def _printer() -> Any:

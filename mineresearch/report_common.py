@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from mineresearch import formatting as fmt
-from mineresearch.display import bullets, esc, table
+from mineresearch.display import bullets, esc
 
 NETWORK_SOURCE = ("mineresearch quarterly aggregates of Coin Metrics community data (CC BY-NC 4.0), "
                   "blockchain.com and public daily price series; see Sources and methodology.")

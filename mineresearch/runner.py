@@ -67,7 +67,9 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
-    kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {"kernel_manager_class": _ipc_manager()}
+    from mineresearch.kernels import IPCKernelManager
+
+    kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {"kernel_manager_class": IPCKernelManager}
     try:
         pm.execute_notebook(
             str(job.notebook), str(out), parameters=job.params.notebook_parameters(),
@@ -99,27 +101,6 @@ def describe_failed_cell(path: Path) -> str:
             place = f" in section '{section}'" if section else ""
             return f"{place}, code `{first[:80]}`"
     return ""
-
-
-def _ipc_manager() -> type:
-    """A kernel manager on IPC sockets: no TCP port, and no plain-text-over-TCP warning on every start."""
-    import tempfile
-    import uuid
-
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import default
-
-    class IPCKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self) -> str:
-            return "ipc"
-
-        @default("ip")
-        def _default_ip(self) -> str:
-            # one socket path prefix per kernel: concurrent kernels must never share IPC endpoints
-            return os.path.join(tempfile.gettempdir(), f"mr-kernel-{uuid.uuid4().hex[:12]}")
-
-    return IPCKernelManager
 
 
 def _render_html(nb: nbformat.NotebookNode) -> str:

@@ -1,8 +1,8 @@
 """The dataset a report reads: companies, every sourced fact, and the quarterly network table.
 
 ``load_dataset()`` reads the packaged ``mineresearch/data`` folder (or another folder holding the same
-files), validates it, and returns a ``Dataset``. Nothing is cached between calls; a ``Dataset`` keeps
-its own derived tables once computed. Which value a metric takes when sources disagree, and how
+files), validates it, and returns a ``Dataset`` (cached while the folder's files are unchanged); a ``Dataset``
+keeps its own derived tables once computed. Which value a metric takes when sources disagree, and how
 line items add up, is documented in ``selection.py``.
 """
 
@@ -102,8 +102,32 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     Args:
         path: a folder holding ``companies.csv``, ``facts.csv`` and optionally ``network_quarterly.csv``.
 
+    The result is cached in the process while the folder's files are unchanged (same names, sizes and
+    modification times), so a report that loads it twice, or a kernel forked from a process that already
+    loaded it, pays nothing. Treat it as read-only.
+
     Raises:
         DataValidationError: any problem in any file, all listed.
     """
-    tables = validate_folder(PACKAGE_DATA_DIR if path is None else Path(path))
-    return Dataset(tables.companies, tables.facts, tables.network)
+    folder = (PACKAGE_DATA_DIR if path is None else Path(path)).resolve()
+    key = (str(folder), _stamp(folder))
+    cached = _CACHE.get(key)
+    if cached is None:
+        tables = validate_folder(folder)
+        cached = Dataset(tables.companies, tables.facts, tables.network)
+        _CACHE.clear()  # keep one dataset: a batch reads one folder
+        _CACHE[key] = cached
+    return cached
+
+
+_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Dataset] = {}
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every file of the folder: a changed file is read again."""
+    out = []
+    for child in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if child.is_file():
+            st = child.stat()
+            out.append((child.name, st.st_size, st.st_mtime_ns))
+    return tuple(out)

@@ -73,7 +73,8 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
     try:
         pm.execute_notebook(
             str(job.notebook), str(out), parameters=job.params.notebook_parameters(),
-            progress_bar=False, log_output=False, kernel_name="python3", **kwargs,
+            progress_bar=False, log_output=False, kernel_name="python3", request_save_on_cell_execute=False,
+            shutdown_kernel="immediate", **kwargs,
         )
     except PapermillExecutionError as exc:
         raise ReportExecutionError(

@@ -60,6 +60,9 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "pandas",
     "altair",
     "vl_convert",
+    "mineresearch.report",
+    "mineresearch.sector",
+    "mineresearch.dataset:load_dataset",  # the packaged dataset, read once and inherited by every kernel
 )
 
 
@@ -264,10 +267,20 @@ def serve(socket_path: str, preload: Sequence[str], spare: bool = True) -> None:
     listener.listen(128)
     os.rename(socket_path + ".new", socket_path)  # appears only once it accepts connections
     for name in preload:
-        with contextlib.suppress(ImportError):
-            importlib.import_module(name)
+        _preload(name)
     gc.freeze()  # keep preloaded objects out of the children's collections (less copy-on-write)
     _Server(listener, spare).run()
+
+
+def _preload(entry: str) -> None:
+    """Import ``module``, or import ``module:function`` and call it (e.g. to load a read-only cache)."""
+    module, _, func = entry.partition(":")
+    try:
+        loaded = importlib.import_module(module)
+        if func:
+            getattr(loaded, func)()
+    except Exception:  # noqa: BLE001 - a failed warm-up only costs the kernel that work later
+        return
 
 
 class _Server:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from mineresearch import selection
 from mineresearch.paths import PACKAGE_DATA_DIR
-from mineresearch.validate import validate_folder
 
 CHOSEN_COLUMNS: list[str] = ["metric", "line_item", "value", "unit", "source_url", "source_type"]
 HEADLINE_METRICS: tuple[str, ...] = ("revenue_total", "net_income")
@@ -113,11 +113,25 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     key = (str(folder), _stamp(folder))
     cached = _CACHE.get(key)
     if cached is None:
-        tables = validate_folder(folder)
-        cached = Dataset(tables.companies, tables.facts, tables.network)
+        cached = Dataset(*_validated_tables(folder))
         _CACHE.clear()  # keep one dataset: a batch reads one folder
         _CACHE[key] = cached
     return cached
+
+
+def _validated_tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(companies, facts, network), from the disk cache when these exact files were validated before."""
+    from mineresearch import dataset_cache
+
+    cached: Any = dataset_cache.load(folder)
+    if isinstance(cached, tuple) and len(cached) == 3:
+        return cached
+    from mineresearch.validate import validate_folder
+
+    tables = validate_folder(folder)
+    result = (tables.companies, tables.facts, tables.network)
+    dataset_cache.store(folder, result)
+    return result
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Dataset] = {}

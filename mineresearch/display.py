@@ -17,6 +17,7 @@ import pandas as pd
 from mineresearch.formatting import NOT_DISCLOSED
 
 Formatter = Callable[[Any], str]
+_MODE: dict[str, bool] = {"static": False}
 
 
 def esc(text: object) -> str:
@@ -104,6 +105,7 @@ def use_chart_mode(static: bool) -> None:
     from mineresearch.charts.theme import use_theme
 
     use_theme()
+    _MODE["static"] = static
     if static:
         from mineresearch.charts.render import enable_static_renderer
 
@@ -118,4 +120,10 @@ def show_chart(chart: Any | None) -> None:
         return
     from IPython.display import display
 
-    display(chart)
+    if _MODE["static"]:
+        # the same SVG Altair's svg renderer makes, without re-validating a spec the builders made
+        from mineresearch.charts.render import chart_to_svg
+
+        display({"image/svg+xml": chart_to_svg(chart.to_dict(validate=False))}, raw=True)
+    else:
+        display(chart)

@@ -1,0 +1,71 @@
+"""A disk cache of validated dataset tables, keyed by the files' content.
+
+Validating a data folder needs pandera and a few hundred milliseconds; a report kernel that starts cold
+pays that on every run. Once a folder's exact bytes have been validated, the tables are pickled under the
+user's cache folder (``$XDG_CACHE_HOME/mineresearch`` or ``~/.cache/mineresearch``; ``MINERESEARCH_CACHE``
+overrides it, ``off`` disables it). A changed byte, package or pandas version means a new key, so a stale
+table is never returned; any problem reading or writing the cache falls back to full validation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+FILES = ("companies.csv", "facts.csv", "network_quarterly.csv")
+
+
+def cache_dir() -> Path | None:
+    """Where cached tables live, or None when caching is off."""
+    setting = os.environ.get("MINERESEARCH_CACHE", "")
+    if setting.lower() == "off":
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mineresearch"
+
+
+def content_key(folder: Path) -> str:
+    """Hash of the data files' bytes plus the package and pandas versions."""
+    import pandas as pd
+
+    from mineresearch import __version__
+
+    digest = hashlib.sha256(f"{__version__}|{pd.__version__}".encode())
+    for name in FILES:
+        path = folder / name
+        digest.update(name.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<absent>")
+    return digest.hexdigest()[:32]
+
+
+def load(folder: Path) -> Any | None:
+    """The cached tables for ``folder``'s current content, or None."""
+    where = cache_dir()
+    if where is None:
+        return None
+    path = where / f"dataset-{content_key(folder)}.pickle"
+    try:
+        with path.open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own file, written by ``store`` below
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+
+
+def store(folder: Path, tables: Any) -> None:
+    """Write validated tables for ``folder``'s current content (atomically; failures are ignored)."""
+    where = cache_dir()
+    if where is None:
+        return
+    with contextlib.suppress(OSError, pickle.PicklingError):
+        where.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, where / f"dataset-{content_key(folder)}.pickle")

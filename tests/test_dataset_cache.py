@@ -1,0 +1,52 @@
+"""The disk cache of validated tables: keyed by content, never stale, and optional."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mineresearch import dataset, dataset_cache
+from mineresearch.exceptions import DataValidationError
+from mineresearch.paths import PACKAGE_DATA_DIR
+
+
+@pytest.fixture()
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MINERESEARCH_CACHE", str(tmp_path / "cache"))
+    dataset._CACHE.clear()
+    folder = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA_DIR, folder)
+    return folder
+
+
+def test_second_load_comes_from_the_cache_and_is_equal(data: Path) -> None:
+    first = dataset.load_dataset(data)
+    assert len(list((data.parent / "cache").glob("dataset-*.pickle"))) == 1
+    dataset._CACHE.clear()
+    cached = dataset_cache.load(data)
+    assert cached is not None
+    second = dataset.load_dataset(data)
+    pd.testing.assert_frame_equal(first.facts, second.facts)
+    pd.testing.assert_frame_equal(first.network, second.network)
+
+
+def test_a_changed_byte_is_a_new_key(data: Path) -> None:
+    dataset.load_dataset(data)
+    key = dataset_cache.content_key(data)
+    facts = data / "facts.csv"
+    facts.write_text(facts.read_text(encoding="utf-8").replace(",primary,", ",primery,", 1), encoding="utf-8")
+    assert dataset_cache.content_key(data) != key
+    assert dataset_cache.load(data) is None
+    dataset._CACHE.clear()
+    with pytest.raises(DataValidationError, match="source_type"):
+        dataset.load_dataset(data)  # the bad file is validated, not served from the cache
+
+
+def test_cache_can_be_switched_off(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MINERESEARCH_CACHE", "off")
+    dataset.load_dataset(data)
+    assert dataset_cache.cache_dir() is None
+    assert not (data.parent / "cache").exists()

@@ -8,7 +8,7 @@ worker). Both write HTML and PDF into separate folders under ``benchmarks/out/``
 Also measured: one report from a cold start (HTML only), and a rebuild with nothing changed.
 The last line printed is ``ratio: N.N`` (plain wall time / ours).
 
-Usage: ``python benchmarks/bench_build.py [--period 2025Q2] [--count 12]``
+Usage: ``python benchmarks/bench_build.py [--count 12]`` (the newest company-quarters on file).
 """
 
 from __future__ import annotations
@@ -64,8 +64,10 @@ class PeakRss:
         self._thread.join()
 
 
-def run(cmd: list[str], **kw: object) -> None:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kw)  # type: ignore[call-overload]
+def run(cmd: list[str]) -> None:
+    done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if done.returncode:
+        sys.exit(f"failed ({done.returncode}): {' '.join(cmd)}\n{done.stderr[-3000:]}")
 
 
 def chromium() -> str:
@@ -77,11 +79,24 @@ def chromium() -> str:
     return exe
 
 
-def plain_loop(tickers: list[str], period: str, out: Path) -> float:
+def pick_reports(count: int) -> list[tuple[str, str]]:
+    """``count`` company-quarters, newest quarters first, every company of a quarter before the next."""
+    from mineresearch.dataset import load_dataset
+
+    ds = load_dataset()
+    chosen: list[tuple[str, str]] = []
+    for period in reversed(ds.periods()):
+        for ticker in ds.tickers(period):
+            if len(chosen) < count:
+                chosen.append((ticker, period))
+    return chosen
+
+
+def plain_loop(reports: list[tuple[str, str]], out: Path) -> float:
     nb = ROOT / "notebooks" / "company_quarter.ipynb"
     exe = chromium()
     t0 = time.perf_counter()
-    for ticker in tickers:
+    for ticker, period in reports:
         folder = out / period / ticker
         folder.mkdir(parents=True, exist_ok=True)
         stem = folder / f"{ticker}-{period}"
@@ -95,9 +110,10 @@ def plain_loop(tickers: list[str], period: str, out: Path) -> float:
     return time.perf_counter() - t0
 
 
-def ours(tickers: list[str], period: str, out: Path, *, force: bool) -> float:
-    cmd = [sys.executable, "-m", "mineresearch", "build", period, "--only", ",".join(tickers),
-           "--no-sector", "--output", str(out)]
+def ours(reports: list[tuple[str, str]], out: Path, *, force: bool) -> float:
+    periods = sorted({p for _, p in reports})
+    only = ",".join(f"{t}:{p}" for t, p in reports)
+    cmd = [sys.executable, "-m", "mineresearch", "build", *periods, "--only", only, "--no-sector", "--output", str(out)]
     t0 = time.perf_counter()
     run(cmd + (["--force"] if force else []))
     return time.perf_counter() - t0
@@ -110,26 +126,21 @@ def cold_report(ticker: str, period: str, out: Path) -> float:
 
 
 def main() -> None:
-    from mineresearch.dataset import load_dataset
-
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--period", default=None, help="quarter (default: the latest with data)")
     ap.add_argument("--count", type=int, default=12, help="company reports in each run")
     args = ap.parse_args()
-    ds = load_dataset()
-    period = args.period or ds.latest_period()
-    tickers = ds.tickers(period)[: args.count]
+    reports = pick_reports(args.count)
     if OUT.exists():
         shutil.rmtree(OUT)
-    print(f"{len(tickers)} company reports of {period}: {', '.join(tickers)}; HTML and PDF; "
+    print(f"{len(reports)} company reports ({', '.join(f'{t} {p}' for t, p in reports)}); HTML and PDF; "
           f"{os.cpu_count()} cores", flush=True)
     with PeakRss() as mem_plain:
-        t_plain = plain_loop(tickers, period, OUT / "plain")
+        t_plain = plain_loop(reports, OUT / "plain")
     with PeakRss() as mem_ours:
-        t_ours = ours(tickers, period, OUT / "ours", force=True)
-    t_noop = ours(tickers, period, OUT / "ours", force=False)
-    t_cold = cold_report(tickers[0], period, OUT / "cold")
-    n = len(tickers)
+        t_ours = ours(reports, OUT / "ours", force=True)
+    t_noop = ours(reports, OUT / "ours", force=False)
+    t_cold = cold_report(*reports[0], OUT / "cold")
+    n = len(reports)
     print(f"plain loop:  {t_plain:6.1f} s  ({t_plain / n:.2f} s/report)  peak RSS {mem_plain.peak / 2**20:,.0f} MiB")
     print(f"ours (build):{t_ours:6.1f} s  ({t_ours / n:.2f} s/report)  peak RSS {mem_ours.peak / 2**20:,.0f} MiB")
     print(f"rebuild, nothing changed: {t_noop:.2f} s")

@@ -37,14 +37,17 @@ def plan(
     only: Iterable[str] | None = None,
     sector: bool = True,
 ) -> list[ReportJob]:
-    """Every company with figures for each period (or those of ``only``), then the period's sector report."""
+    """Every company with figures for each period, then the period's sector report.
+
+    ``only`` restricts the companies: ``TICKER`` (in every period) or ``TICKER:PERIOD`` (in that one).
+    """
     from mineresearch.dataset import load_dataset
 
     ds = load_dataset(data_path)
-    wanted = {t.upper() for t in only} if only else None
+    wanted = {t.strip().upper() for t in only} if only else None
     jobs: list[ReportJob] = []
     for period in periods:
-        tickers = [t for t in ds.tickers(period) if wanted is None or t in wanted]
+        tickers = [t for t in ds.tickers(period) if wanted is None or t in wanted or f"{t}:{period}" in wanted]
         jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=True),
                            formats) for t in tickers]
         if tickers and sector:

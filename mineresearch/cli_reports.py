@@ -55,7 +55,7 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 
 
 @click.command("build")
-@click.argument("period", required=False)
+@click.argument("periods", nargs=-1)
 @click.option("--all", "all_periods", is_flag=True, help="Every quarter with figures on file.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallel workers [default: cores].")
 @click.option("--force", is_flag=True, help="Rebuild even the reports whose inputs have not changed.")
@@ -64,13 +64,14 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
               show_default=True, help="Reports folder.")
 @click.option("--data", "data_path", type=click.Path(exists=True, file_okay=False), default=None,
               help="Alternative dataset folder.")
-@click.option("--only", default=None, metavar="TICKERS", help="Comma-separated tickers (default: all on file).")
+@click.option("--only", default=None, metavar="TICKERS",
+              help="Comma-separated TICKER or TICKER:PERIOD (default: all on file).")
 @click.option("--no-sector", is_flag=True, help="Skip the sector report.")
 @click.option("--engine", default="mineresearch_warm", show_default=True,
               help="papermill engine: mineresearch_warm (forked warm kernels) or papermill's nbclient.")
-def build_cmd(period: str | None, all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
+def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
               data_path: str | None, only: str | None, no_sector: bool, engine: str) -> None:
-    """Build every company report of PERIOD (default: the latest quarter), the sector report and the index."""
+    """Build every company report of PERIODS (default: the latest quarter), the sector reports and the index."""
     from mineresearch.build import build
     from mineresearch.cli_progress import BuildProgress
     from mineresearch.dataset import load_dataset
@@ -78,10 +79,10 @@ def build_cmd(period: str | None, all_periods: bool, jobs: int | None, force: bo
     data_path = str(Path(data_path).resolve()) if data_path else None
     try:
         ds = load_dataset(data_path)
-        periods = ds.periods() if all_periods else [period.upper() if period else ds.latest_period()]
+        chosen = ds.periods() if all_periods else [p.upper() for p in periods] or [ds.latest_period()]
         t0 = time.perf_counter()
         with BuildProgress() as ui:
-            summary = build(periods, output, formats=_formats(fmt), jobs=jobs, force=force, data_path=data_path,
+            summary = build(chosen, output, formats=_formats(fmt), jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
                             only=only.split(",") if only else None, sector=not no_sector,
                             on_event=ui.on_event, on_result=ui.on_result)

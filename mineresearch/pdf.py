@@ -15,6 +15,7 @@ thread by itself when a loop is running.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import os
 import shutil
@@ -128,6 +129,7 @@ class PdfPrinter:
         self._playwright: Any = None
         self._browser: Any = None
         self._context: Any = None
+        self._page: Any = None  # one page reused for every print: a new page costs a renderer process
 
     def __enter__(self) -> PdfPrinter:
         self.start()
@@ -172,7 +174,7 @@ class PdfPrinter:
                     closer.close()
                 except Exception:  # noqa: BLE001 - best effort: the driver stop below kills the rest
                     pass
-        self._context = self._browser = None
+        self._context = self._browser = self._page = None
         if self._playwright is not None:
             self._playwright.stop()
             self._playwright = None
@@ -230,14 +232,17 @@ class PdfPrinter:
         if not html_path.is_file():
             raise RenderError(f"{html_path}: HTML file not found")
         tmp = pdf_path.with_name(f".{pdf_path.name}.{uuid.uuid4().hex[:8]}.tmp")
-        page = self._context.new_page()
+        if self._page is None or self._page.is_closed():
+            self._page = self._context.new_page()
         try:
-            self._print_page(page, html_path, tmp, header, footer_note)
+            self._print_page(self._page, html_path, tmp, header, footer_note)
             os.replace(tmp, pdf_path)
         except Exception as exc:
+            with contextlib.suppress(Exception):
+                self._page.close()  # a page in an unknown state is not reused
+            self._page = None
             raise RenderError(f"{html_path}: PDF printing failed: {exc}") from exc
         finally:
-            page.close()
             tmp.unlink(missing_ok=True)
         return pdf_path
 

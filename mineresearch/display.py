@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from mineresearch.formatting import NOT_DISCLOSED
 
 Formatter = Callable[[Any], str]
 _MODE: dict[str, bool] = {"static": False}
+_NUMBER = re.compile(r"^[-+]?\$?[-+]?[0-9][0-9,.]*(%| ?[kMB]| BTC| EH/s| per BTC|/PH/day|x| quarters| MW)?$")
 
 
 def esc(text: object) -> str:
@@ -58,7 +60,7 @@ def _cell(value: Any, fmt: Formatter | None) -> tuple[str, bool]:
         return NOT_DISCLOSED, False
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     text = fmt(value) if fmt else (f"{value:,.2f}" if isinstance(value, float) else str(value))
-    return text, numeric
+    return text, numeric or bool(_NUMBER.match(text))
 
 
 def table(

@@ -21,6 +21,7 @@ from mineresearch.report_common import NETWORK_SOURCE, notice_html, sources_html
 
 SHORT_LAYER = {"power": "Power & direct", "sga_cash": "Cash SG&A", "interest": "Interest", "depreciation": "D&A",
                "sbc": "Stock comp"}
+_DENOMINATOR = {"hashrate_installed_ehs": "installed", "hashrate_operating_ehs": "operating"}
 HISTORY_QUARTERS = 12  # network context shows the last three years up to the report's quarter
 COMPANY_SOURCE = "Company filings and releases (addresses in the Sources section); mineresearch calculations."
 
@@ -76,7 +77,7 @@ class CompanyReport:
             ("Realized hashrate", fmt.ehs(h.realized_hashrate_ehs)),
             ("Revenue", fmt.usd(h.revenue_usd)),
             ("Net income", fmt.usd(h.net_income_usd)),
-            ("All-in cost per BTC", fmt.usd_per_btc(h.all_in_cost_usd_per_btc)),
+            ("All-in cost per BTC", fmt.usd(h.all_in_cost_usd_per_btc)),
             ("Average BTC price", fmt.usd(h.btc_price_avg_usd, decimals=0) if h.btc_price_avg_usd < 1e6
              else fmt.usd(h.btc_price_avg_usd)),
         ]
@@ -173,7 +174,7 @@ class CompanyReport:
             ("Fee share of block rewards", fmt.share(n.fee_share, decimals=2)),
             ("BTC per EH/s per day (network)", _num(n.btc_per_ehs_day, 3)),
             ("Company realized hashrate", fmt.ehs(n.realized_hashrate_ehs)),
-            (f"Realization rate (vs {n.realization_denominator.replace('_', ' ') or 'installed'})",
+            (f"Realization rate (vs {_DENOMINATOR.get(n.realization_denominator, 'installed')} hashrate)",
              fmt.pct(n.realization_rate_pct)),
             ("Share of network BTC", fmt.pct(n.btc_share_pct, decimals=2)),
             ("Company BTC per EH/s per day", _num(n.company_btc_per_ehs_day, 3)),

@@ -1,0 +1,64 @@
+"""The batch machinery never changes a report: pool + warm kernels give what plain papermill gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill as pm
+import psutil
+import pytest
+
+from mineresearch.jobs import ReportJob
+from mineresearch.params import ReportParams
+from mineresearch.pool import run_pool
+
+pytestmark = pytest.mark.slow
+
+
+def _cells(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
+    """Cells without what legitimately differs between runs: timings, ids, papermill's bookkeeping."""
+    out = []
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        item: dict[str, Any] = {"type": cell.cell_type, "source": cell.source, "tags": sorted(tags)}
+        if cell.cell_type == "code":
+            item["outputs"] = [
+                {k: v for k, v in o.items() if k not in ("metadata", "execution_count")} for o in cell.outputs
+            ]
+        out.append(item)
+    return out
+
+
+def test_pool_report_equals_plain_papermill(tmp_path: Path) -> None:
+    params = ReportParams(ticker="CIFR", period="2025Q2", static_charts=True)
+    job = ReportJob(params, ("html",))
+    [result] = list(run_pool([(job, "h")], tmp_path / "pool", workers=1, engine_name="mineresearch_warm"))
+    assert result.status == "ok", result.error
+    plain = tmp_path / "plain.ipynb"
+    pm.execute_notebook(str(job.notebook), str(plain), parameters=params.notebook_parameters(),
+                        progress_bar=False, kernel_name="python3")
+    ours = _cells(nbformat.read(result.outputs["ipynb"], as_version=4))
+    theirs = _cells(nbformat.read(plain, as_version=4))
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs, strict=True):
+        assert a == b
+    assert any("image/svg+xml" in o.get("data", {}) for c in ours for o in c.get("outputs", []))
+
+
+def test_pool_leaves_no_process_behind(tmp_path: Path) -> None:
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    job = ReportJob(ReportParams(ticker="MARA", period="2025Q2", static_charts=True), ("html", "pdf"))
+    results = list(run_pool([(job, "h")], tmp_path, workers=2, engine_name="mineresearch_warm"))
+    assert [r.status for r in results] == ["ok"]
+    left = []
+    for p in psutil.Process().children(recursive=True):
+        if p.pid in before:
+            continue
+        try:
+            if p.status() != psutil.STATUS_ZOMBIE:
+                left.append(" ".join(p.cmdline()[:3]))
+        except psutil.NoSuchProcess:
+            pass
+    assert left == []  # workers, zygotes, kernels and browsers are all gone

@@ -22,6 +22,7 @@ browser:
 
 reports: setup
 	$(PY) -m mineresearch data validate
+	$(PY) -m mineresearch data coverage
 	$(PY) -m mineresearch build
 
 report: setup

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mineresearch.exceptions import ParameterError, RenderError, ReportExecutionError
+from mineresearch.exceptions import BrowserNotFoundError, ParameterError, RenderError, ReportExecutionError
 from mineresearch.jobs import ReportJob, ReportResult
 from mineresearch.params import ReportParams
 
@@ -145,6 +145,7 @@ def run_report(
     temps = {fmt: folder / f".{job.stem}.tmp.{fmt}" for fmt in finals}
     failed_nb = folder / f"{job.stem}.failed.ipynb"
     seconds: dict[str, float] = {}
+    no_browser: BrowserNotFoundError | None = None
     t0 = time.perf_counter()
     if "html" in temps or "pdf" in temps:
         # the parent mostly waits while the kernel works: load the exporter meanwhile (a cold run saves ~0.3 s)
@@ -169,12 +170,18 @@ def run_report(
             seconds["html"] = time.perf_counter() - t1
             if "pdf" in temps:
                 t2 = time.perf_counter()
-                _print_pdf(html_path, temps["pdf"], job, printer)
+                try:
+                    _print_pdf(html_path, temps["pdf"], job, printer)
+                except BrowserNotFoundError as exc:
+                    no_browser = exc  # the HTML is still written; the error is raised once it is in place
+                    if "html" not in temps:
+                        temps["html"] = html_path
+                        finals["html"] = folder / f"{job.stem}.html"
                 seconds["pdf"] = time.perf_counter() - t2
             if "html" not in temps:
                 html_path.unlink(missing_ok=True)
         for fmt in ("pdf", "html", "ipynb"):
-            if fmt in temps:
+            if fmt in temps and temps[fmt].exists():
                 os.replace(temps[fmt], finals[fmt])
         failed_nb.unlink(missing_ok=True)
     finally:
@@ -182,6 +189,8 @@ def run_report(
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
     seconds["total"] = time.perf_counter() - t0
+    if no_browser is not None:
+        raise BrowserNotFoundError(f"{job.stem}: HTML written to {finals['html']}, but no PDF: {no_browser}")
     return ReportResult(
         stem=job.stem, period=job.params.period, name=job.name, status="ok",
         outputs={fmt: str(p) for fmt, p in finals.items()}, seconds=seconds,

@@ -59,3 +59,19 @@ def test_failed_run_keeps_the_good_report_and_names_the_cell(tmp_path: Path) -> 
 
     run_report(_job(), root)  # a later good run clears the failed notebook
     assert not failed.exists()
+
+
+@pytest.mark.slow
+def test_without_chromium_the_html_is_still_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mineresearch.exceptions import BrowserNotFoundError
+
+    monkeypatch.setenv("MINERESEARCH_CHROMIUM", str(tmp_path / "no-such-browser"))
+    job = ReportJob(ReportParams(ticker="CIFR", period="2025Q2", static_charts=True), ("pdf",))
+    with pytest.raises(BrowserNotFoundError) as info:
+        run_report(job, tmp_path)
+    message = str(info.value)
+    assert "apt-get install chromium" in message and "HTML written to" in message
+    folder = tmp_path / "2025Q2" / "CIFR"
+    assert (folder / "CIFR-2025Q2.html").is_file() and (folder / "CIFR-2025Q2.ipynb").is_file()
+    assert not (folder / "CIFR-2025Q2.pdf").exists()
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]

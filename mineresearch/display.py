@@ -51,8 +51,13 @@ def _label(name: str) -> str:
     from mineresearch.vocabulary import METRICS
 
     if name in METRICS:
-        return METRICS[name].label.lower().replace("sg&a", "SG&A").replace("d&a", "D&A").replace("btc", "BTC")
-    return name.replace("_usd", "").replace("_pct", "").replace("_", " ").replace("btc", "BTC")
+        label = METRICS[name].label
+        return label[0].lower() + label[1:] if label[1:2].islower() else label
+    for suffix, words in (("_usd_per_btc", " per BTC"), ("_ehs", ""), ("_usd", ""), ("_pct", ""), ("_btc", "")):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)] + words
+            break
+    return name.replace("_ex_da", " ex-D&A").replace("_", " ").replace("btc", "BTC")
 
 
 def _cell(value: Any, fmt: Formatter | None) -> tuple[str, bool]:

@@ -96,7 +96,8 @@ class CompanyReport:
         if not k.available:
             show_html(missing_note(k.missing, what="The KPI table"))
             return
-        t = k.table.copy()
+        t = k.table
+        t = t[t[["current", "prior", "year_ago"]].notna().any(axis=1)]  # a row with no figure at all says nothing
         rows = []
         for r in t.itertuples():
             unit_fmt = unit_formatter(str(r.unit))
@@ -147,6 +148,9 @@ class CompanyReport:
         layers["layer"] = layers["key"].map(SHORT_LAYER).fillna(layers["layer"])
         layers["cash"] = layers["kind"].astype(str).eq("cash")
         show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)))
+        if layers["usd_per_btc"].isna().all():
+            show_html(missing_note(c.missing, what="The cost stack"))
+            return
         if c.available:
             show_chart(charts.cost_stack_chart(layers, price_usd=c.btc_price_avg_usd, source=COMPANY_SOURCE))
         shown = layers.loc[:, ["layer", "usd_per_btc", "cumulative_usd_per_btc", "profit_usd_per_btc"]]

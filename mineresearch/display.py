@@ -60,9 +60,9 @@ def _label(name: str) -> str:
     return name.replace("_ex_da", " ex-D&A").replace("_", " ").replace("btc", "BTC")
 
 
-def _cell(value: Any, fmt: Formatter | None) -> tuple[str, bool]:
+def _cell(value: Any, fmt: Formatter | None, missing: str = NOT_DISCLOSED) -> tuple[str, bool]:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return NOT_DISCLOSED, False
+        return missing, False
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     text = fmt(value) if fmt else (f"{value:,.2f}" if isinstance(value, float) else str(value))
     return text, numeric or bool(_NUMBER.match(text))
@@ -75,8 +75,12 @@ def table(
     caption: str | None = None,
     index: bool = False,
     highlight_negative: Sequence[str] = (),
+    missing: str = NOT_DISCLOSED,
 ) -> str:
-    """A formatted, escaped HTML table (numbers right-aligned, negatives marked where asked)."""
+    """A formatted, escaped HTML table (numbers right-aligned, negatives marked where asked).
+
+    ``missing`` is the text of an empty cell; dense peer tables use ``"n/d"`` and say so in the caption.
+    """
     formats = formats or {}
     frame = df.reset_index() if index else df
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
@@ -84,9 +88,9 @@ def table(
     for _, row in frame.iterrows():
         cells = []
         for col in frame.columns:
-            text, numeric = _cell(row[col], formats.get(str(col)))
+            text, numeric = _cell(row[col], formats.get(str(col)), missing)
             classes = ["num"] if numeric else []
-            if text == NOT_DISCLOSED:
+            if text in (NOT_DISCLOSED, missing):
                 classes.append("nd")
             if col in highlight_negative and numeric and float(row[col]) < 0:
                 classes.append("neg")

@@ -15,6 +15,14 @@ from mineresearch.report_common import METHODOLOGY, notice_html
 SOURCE = "Company filings and releases (see each company's note for addresses); mineresearch calculations."
 
 
+def _ranked(df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """Rows with a value, and a note naming the companies that did not disclose it."""
+    known = df.dropna(subset=["value"])
+    absent = sorted(set(df["ticker"]) - set(known["ticker"]))
+    note = f"Not disclosed by {', '.join(absent)}." if absent else ""
+    return known, note
+
+
 def peer_frame(summaries: list[Any]) -> pd.DataFrame:
     """One row a company: the figures the sector views compare (NaN where not disclosed)."""
     rows = []
@@ -81,16 +89,22 @@ class SectorReport:
         show_html(table(shown, formats={"BTC produced": fmt.btc, "Revenue": fmt.usd, "Net income": fmt.usd,
                                         "All-in cost/BTC": fmt.usd_per_btc, "Realized EH/s": fmt.ehs,
                                         "BTC held": fmt.btc, "Leverage": fmt.pct},
-                        highlight_negative=("Net income",), caption=f"Peer table, {self.period}"))
+                        highlight_negative=("Net income",), missing="n/d",
+                        caption=f"Peer table, {self.period} (n/d: not disclosed)"))
 
     def cost_ranking(self) -> None:
-        df = self.peers.loc[:, ["ticker", "all_in_cost_usd_per_btc"]].rename(
-            columns={"all_in_cost_usd_per_btc": "value"})
-        show_chart(charts.peer_ranking_chart(df, value_title="All-in cost (USD per BTC)",
-                                             title=f"All-in cost per bitcoin, {self.period}", source=SOURCE))
-        df2 = self.peers.loc[:, ["ticker", "cash_cost_usd_per_btc"]].rename(columns={"cash_cost_usd_per_btc": "value"})
-        show_chart(charts.peer_ranking_chart(df2, value_title="Cash cost (USD per BTC)",
-                                             title=f"Cash cost per bitcoin, {self.period}", source=SOURCE))
+        self._ranking("all_in_cost_usd_per_btc", "All-in cost (USD per BTC)", f"All-in cost per bitcoin, {self.period}")
+        self._ranking("cash_cost_usd_per_btc", "Cash cost (USD per BTC)", f"Cash cost per bitcoin, {self.period}")
+
+    def _ranking(self, column: str, value_title: str, title: str, value_format: str = ",.0f") -> None:
+        known, note = _ranked(self.peers.loc[:, ["ticker", column]].rename(columns={column: "value"}))
+        if known.empty:
+            show_html(para(f"{title}: not disclosed by any company on file."))
+            return
+        show_chart(charts.peer_ranking_chart(known, value_title=value_title, value_format=value_format, title=title,
+                                             source=SOURCE))
+        if note:
+            show_html(para(note, cls="mr-missing"))
 
     def output_vs_net_income(self) -> None:
         df = self.peers.assign(x=self.peers["btc_produced"], y=self.peers["net_income_usd"] / 1e6)
@@ -99,18 +113,16 @@ class SectorReport:
                                              title=f"Output against net income, {self.period}", source=SOURCE))
 
     def treasury(self) -> None:
-        df = self.peers.loc[:, ["ticker", "leverage_pct"]].rename(columns={"leverage_pct": "value"})
-        show_chart(charts.peer_ranking_chart(df, value_title="Debt / (BTC value + cash), %", value_format=",.0f",
-                                             title=f"Leverage at the end of {self.period}", source=SOURCE))
+        self._ranking("leverage_pct", "Debt / (BTC value + cash), %", f"Leverage at the end of {self.period}")
         shown = self.peers.loc[:, ["ticker", "btc_held", "cash_usd", "total_debt_usd", "leverage_pct"]]
         shown.columns = ["Ticker", "BTC held", "Cash", "Total debt", "Leverage"]
         show_html(table(shown, formats={"BTC held": fmt.btc, "Cash": fmt.usd, "Total debt": fmt.usd,
-                                        "Leverage": fmt.pct}, caption="Treasury and leverage"))
+                                        "Leverage": fmt.pct}, missing="n/d",
+                        caption="Treasury and leverage (n/d: not disclosed)"))
 
     def network_share(self) -> None:
-        df = self.peers.loc[:, ["ticker", "btc_share_pct"]].rename(columns={"btc_share_pct": "value"})
-        show_chart(charts.peer_ranking_chart(df, value_title="Share of network BTC (%)", value_format=".2f",
-                                             title=f"Share of network block rewards, {self.period}", source=SOURCE))
+        self._ranking("btc_share_pct", "Share of network BTC (%)", f"Share of network block rewards, {self.period}",
+                      value_format=".2f")
 
     def sources(self) -> None:
         names = ", ".join(f"{r.company} ({r.ticker})" for r in self.peers.itertuples())

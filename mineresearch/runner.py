@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -62,7 +61,25 @@ def title_metadata(job: ReportJob) -> dict[str, Any]:
     return meta
 
 
-def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
+def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
+    """The job's notebook with the title block in its metadata (papermill carries it to the output)."""
+    import copy
+
+    import nbformat
+
+    path = job.notebook
+    stamp = (str(path), path.stat().st_mtime_ns)
+    if _NOTEBOOKS.get("stamp") != stamp:
+        _NOTEBOOKS.update(stamp=stamp, nb=nbformat.read(path, as_version=4))
+    nb = copy.deepcopy(_NOTEBOOKS["nb"])
+    nb.metadata["mineresearch"] = title_metadata(job)
+    return nb
+
+
+_NOTEBOOKS: dict[str, Any] = {}
+
+
+def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.NotebookNode:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -70,8 +87,8 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> None:
 
     kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {"kernel_manager_class": IPCKernelManager}
     try:
-        pm.execute_notebook(
-            str(job.notebook), str(out), parameters=job.params.notebook_parameters(),
+        return pm.execute_notebook(
+            _source_notebook(job), str(out), parameters=job.params.notebook_parameters(),
             progress_bar=False, log_output=False, kernel_name="python3", request_save_on_cell_execute=False,
             shutdown_kernel="immediate", **kwargs,
         )
@@ -103,11 +120,6 @@ def describe_failed_cell(path: Path) -> str:
     return ""
 
 
-def _preimport_exporter() -> None:
-    with contextlib.suppress(Exception):
-        import mineresearch.exporters  # noqa: F401
-
-
 def _render_html(nb: nbformat.NotebookNode) -> str:
     from mineresearch.exporters import ReportHTMLExporter
 
@@ -135,7 +147,6 @@ def run_report(
         printer: an open ``PdfPrinter`` to reuse for the PDF (one browser for a batch); opened here if needed.
         check: look the ticker and period up in the dataset first (skip when the caller already did).
     """
-    import nbformat
 
     if check:
         check_job(job)
@@ -147,12 +158,9 @@ def run_report(
     seconds: dict[str, float] = {}
     no_browser: BrowserNotFoundError | None = None
     t0 = time.perf_counter()
-    if "html" in temps or "pdf" in temps:
-        # the parent mostly waits while the kernel works: load the exporter meanwhile (a cold run saves ~0.3 s)
-        threading.Thread(target=_preimport_exporter, daemon=True).start()
     try:
         try:
-            _execute(job, temps["ipynb"], engine_name)
+            nb = _execute(job, temps["ipynb"], engine_name)
         except ReportExecutionError as exc:
             if temps["ipynb"].exists():
                 os.replace(temps["ipynb"], failed_nb)
@@ -160,9 +168,6 @@ def run_report(
                 raise ReportExecutionError(f"{exc}{where} (failed notebook kept at {failed_nb})") from None
             raise
         seconds["execute"] = time.perf_counter() - t0
-        nb = nbformat.read(temps["ipynb"], as_version=4)
-        nb.metadata["mineresearch"] = title_metadata(job)
-        nbformat.write(nb, temps["ipynb"])
         if "html" in temps or "pdf" in temps:
             t1 = time.perf_counter()
             html_path = temps.get("html", folder / f".{job.stem}.print.tmp.html")

@@ -5,8 +5,9 @@ engine (nbclient, parameter injection, output notebook, error cells) except for 
 process comes to life: :class:`WarmKernelManager` replaces the kernel command with the small
 launcher of :mod:`mineresearch.kernel_launch`, which asks this process's zygote
 (:func:`mineresearch.zygote.current_zygote`) to fork a kernel that has already imported
-ipykernel, IPython, pandas, numpy, altair and vl_convert. Every report still gets its own fresh
-process; interrupt, kill, restart and shutdown go through jupyter_client unchanged.
+ipykernel, IPython, pandas, numpy and altair, and whose charts go to the zygote's SVG render service
+(:mod:`mineresearch.svg_service`). Every report still gets its own fresh process; interrupt, kill,
+restart and shutdown go through jupyter_client unchanged.
 """
 
 from __future__ import annotations

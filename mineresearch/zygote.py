@@ -1,43 +1,32 @@
 """A warm process that forks report kernels: imports are paid once per worker, not per report.
 
-The zygote is a long-lived child process (``python -m mineresearch.zygote``) that has already
+The zygote is a long-lived child process (:mod:`mineresearch.zygote_server`) that has already
 imported what a report kernel needs (ipykernel, IPython, numpy, pandas, altair, vl_convert).
 For each report it forks a fresh child that becomes a real ipykernel on the connection file
 jupyter_client wrote, so every report runs in its own process with fresh globals.
 
-Nothing thread-based is warmed in the zygote: vl-convert's JavaScript runtime runs on worker
-threads, which do not survive ``fork`` (a conversion in the child of a warmed parent hangs).
-Instead the zygote keeps one *spare* child forked ahead: the spare starts that runtime in its own
-process (about 0.3 s, the cost of a kernel's first SVG chart) while it waits, and becomes the
-next requested kernel. A spare has run no user code, so isolation is unchanged.
+Beside the zygote runs an SVG render service (:mod:`mineresearch.svg_service`): vl-convert's
+JavaScript runtime cannot be started in the zygote (its threads do not survive ``fork``), so one
+process starts it once and converts every kernel's charts. The zygote names the service's socket in
+each kernel's environment; a service that died is replaced the next time a kernel is requested,
+and meanwhile kernels convert in-process.
 
-The owning process talks to the zygote through :class:`Zygote` (or :func:`current_zygote`);
-kernels are requested by the launcher in :mod:`mineresearch.kernel_launch` or directly with
-:meth:`Zygote.fork_kernel`. :func:`serve` is the zygote's own loop.
+This module is the owner's side: :class:`Zygote` (or :func:`current_zygote`) starts and stops both
+processes and requests kernels; the launcher in :mod:`mineresearch.kernel_launch` requests them too.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
-import gc
-import importlib
-import importlib.util
 import os
-import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import traceback
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Any
 
 from mineresearch.kernel_launch import (
     ZygoteUnavailableError,
@@ -45,6 +34,7 @@ from mineresearch.kernel_launch import (
     request_kernel,
     send_frame,
 )
+from mineresearch.svg_service import SvgService
 
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "ipykernel.kernelapp",
@@ -73,8 +63,10 @@ class Zygote:
         preload: Modules the zygote imports before forking kernels.
         python: Interpreter that runs the zygote (defaults to ``sys.executable``).
         ready_timeout: Seconds :meth:`start` waits for the imports to finish.
-        spare: Keep one kernel forked ahead, which starts the SVG renderer (vl-convert) in its own
-            process while it waits, so a report does not pay that start-up.
+        spare: Keep one kernel forked ahead; without the render service it starts vl-convert's
+            runtime while it waits, so a report does not pay that start-up. Default: only without
+            the render service (with it, a spare saves nothing measurable).
+        svg_service: Run the SVG render service beside the zygote for its kernels' charts.
     """
 
     def __init__(
@@ -82,15 +74,18 @@ class Zygote:
         preload: Sequence[str] = DEFAULT_PRELOAD,
         python: str | None = None,
         ready_timeout: float = 120.0,
-        spare: bool = True,
+        spare: bool | None = None,
+        svg_service: bool = True,
     ) -> None:
         self.preload = tuple(preload)
-        self.spare = spare
+        self.spare = not svg_service if spare is None else spare
+        self.svg_service = svg_service
         self.python = python or sys.executable
         self.ready_timeout = ready_timeout
         self._dir: str | None = None
         self._proc: subprocess.Popen[bytes] | None = None
         self._kernels: dict[int, socket.socket] = {}
+        self._svg: SvgService | None = None
 
     @property
     def socket_path(self) -> str:
@@ -104,12 +99,17 @@ class Zygote:
         """Process id of the zygote, or None when it is not running."""
         return self._proc.pid if self._proc is not None else None
 
+    @property
+    def svg(self) -> SvgService | None:
+        """The SVG render service beside the zygote (None without one or before :meth:`start`)."""
+        return self._svg
+
     def is_alive(self) -> bool:
         """Whether the zygote process is running."""
         return self._proc is not None and self._proc.poll() is None
 
     def start(self, wait: bool = True) -> Zygote:
-        """Start the zygote process (no-op if it is running).
+        """Start the zygote process (no-op if it is running) and its render service (replaced if dead).
 
         Args:
             wait: Block until its imports are done; otherwise requests simply queue until then.
@@ -118,11 +118,16 @@ class Zygote:
             This zygote.
         """
         if self.is_alive():
+            if self._svg is not None:
+                self._svg.start()
             return self
         self.stop()
         self._dir = tempfile.mkdtemp(prefix="mineresearch-zygote-")
         flags = [] if self.spare else ["--no-spare"]
-        cmd = [self.python, "-m", "mineresearch.zygote", self.socket_path, *flags, *self.preload]
+        if self.svg_service:
+            self._svg = SvgService(os.path.join(self._dir, "svg.sock"), self.python).start()
+            flags += ["--svg-socket", self._svg.socket_path]
+        cmd = [self.python, "-m", "mineresearch.zygote_server", self.socket_path, *flags, *self.preload]
         # stdin is the lifeline: the zygote exits (killing its kernels) when it reads EOF.
         env = dict(os.environ, PYDEVD_DISABLE_FILE_VALIDATION="1")
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, env=env, start_new_session=True)
@@ -201,7 +206,7 @@ class Zygote:
             sock.close()
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Stop the zygote and every kernel it forked; remove its socket folder."""
+        """Stop the zygote, every kernel it forked and the render service; remove the socket folder."""
         for pid in list(self._kernels):
             self.kill_kernel(pid)
         proc, self._proc = self._proc, None
@@ -213,6 +218,9 @@ class Zygote:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+        svg, self._svg = self._svg, None
+        if svg is not None:
+            svg.stop(timeout)
         if self._dir is not None:
             shutil.rmtree(self._dir, ignore_errors=True)
             self._dir = None
@@ -251,268 +259,8 @@ def stop_current_zygote() -> None:
     _current = None
 
 
-def serve(socket_path: str, preload: Sequence[str], spare: bool = True) -> None:
-    """Run the zygote: listen on ``socket_path``, import ``preload``, fork kernels on request.
 
-    Args:
-        socket_path: Unix socket to create and listen on.
-        preload: Modules to import before forking (missing ones are skipped).
-        spare: Keep one kernel forked ahead that has warmed the SVG renderer in its own process.
-    """
-    if sys.path and Path(sys.path[0] or ".").resolve() == Path.cwd():
-        del sys.path[0]  # as ipykernel_launcher does; IPython adds '' back in each kernel
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(socket_path + ".new")
-    listener.listen(128)
-    os.rename(socket_path + ".new", socket_path)  # appears only once it accepts connections
-    for name in preload:
-        _preload(name)
-    gc.freeze()  # keep preloaded objects out of the children's collections (less copy-on-write)
-    _Server(listener, spare).run()
+if __name__ == "__main__":  # the former entry point of the zygote process
+    from mineresearch.zygote_server import main
 
-
-def _preload(entry: str) -> None:
-    """Import ``module``, or import ``module:function`` and call it (e.g. to load a read-only cache)."""
-    module, _, func = entry.partition(":")
-    try:
-        loaded = importlib.import_module(module)
-        if func:
-            getattr(loaded, func)()
-    except Exception:  # noqa: BLE001 - a failed warm-up only costs the kernel that work later
-        return
-
-
-class _Server:
-    """The zygote's event loop: accept requests, fork kernels, report their exits."""
-
-    def __init__(self, listener: socket.socket, spare: bool) -> None:
-        self.listener = listener
-        self.kernels: dict[int, socket.socket] = {}  # kernel pid -> its launcher's connection
-        self.use_spare = spare
-        self.spare: tuple[int, socket.socket] | None = None  # forked ahead, waiting for a request
-        self.running = True
-        self.wake_r, self.wake_w = os.pipe()
-        for fd in (self.wake_r, self.wake_w):
-            os.set_blocking(fd, False)
-        signal.set_wakeup_fd(self.wake_w)
-        signal.signal(signal.SIGCHLD, lambda *_: None)
-        signal.signal(signal.SIGTERM, self._stop)
-        self.sel = selectors.DefaultSelector()
-        self.sel.register(listener, selectors.EVENT_READ, self._accept)
-        self.sel.register(self.wake_r, selectors.EVENT_READ, self._reap)
-        self.sel.register(sys.stdin.fileno(), selectors.EVENT_READ, self._lifeline)
-
-    def run(self) -> None:
-        if self.use_spare:
-            self._fork_spare()
-        while self.running:
-            for key, _ in self.sel.select():
-                key.data(key.fileobj)
-        children = [*self.kernels, *([self.spare[0]] if self.spare else [])]
-        for pid in children:
-            os.kill(pid, signal.SIGKILL)
-        for pid in children:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(pid, 0)
-        path = self.listener.getsockname()
-        self.listener.close()
-        with contextlib.suppress(OSError):
-            os.unlink(path.removesuffix(".new"))
-
-    def _stop(self, *_: object) -> None:
-        self.running = False
-
-    def _lifeline(self, fd: int) -> None:
-        if not os.read(fd, 4096):  # the owning process closed our stdin or died
-            self.running = False
-            self.sel.unregister(fd)
-
-    def _accept(self, listener: socket.socket) -> None:
-        conn, _ = listener.accept()
-        conn.settimeout(10.0)
-        try:
-            request, fds = recv_frame(conn)
-        except (OSError, EOFError):
-            conn.close()
-            return
-        if not request or request.get("op") != "fork":
-            send_frame(conn, {"ok": True})
-            conn.close()
-            return
-        pid = self._hand_to_spare(request, fds) or self._fork(lambda: _take_stdio(fds, request), (conn,))
-        for fd in fds:
-            os.close(fd)
-        send_frame(conn, {"pid": pid})
-        self.kernels[pid] = conn
-        self.sel.register(conn, selectors.EVENT_READ, self._launcher_closed)
-        if self.use_spare and self.spare is None:
-            self._fork_spare()
-
-    def _hand_to_spare(self, request: dict[str, Any], fds: list[int]) -> int | None:
-        spare, self.spare = self.spare, None
-        if spare is None:
-            return None
-        pid, channel = spare
-        try:
-            send_frame(channel, request, fds)
-        except OSError:  # the spare died; fork a kernel directly
-            return None
-        finally:
-            channel.close()
-        return pid
-
-    def _fork_spare(self) -> None:
-        ours, theirs = socket.socketpair()
-        pid = self._fork(lambda: _wait_for_request(theirs), own=(ours,))
-        theirs.close()
-        self.spare = (pid, ours)
-
-    def _launcher_closed(self, conn: socket.socket) -> None:
-        pid = next(p for p, c in self.kernels.items() if c is conn)
-        try:
-            alive = bool(conn.recv(1))
-        except OSError:
-            alive = False
-        if not alive:  # the launcher went away without the kernel exiting: kill the kernel
-            os.kill(pid, signal.SIGKILL)
-            self.sel.unregister(conn)
-            conn.close()
-            del self.kernels[pid]
-
-    def _reap(self, fd: int) -> None:
-        with contextlib.suppress(BlockingIOError):
-            while os.read(fd, 512):
-                pass
-        while True:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            if self.spare is not None and self.spare[0] == pid:
-                self.spare[1].close()
-                self.spare = None
-            conn = self.kernels.pop(pid, None)
-            if conn is not None:
-                with contextlib.suppress(OSError):
-                    send_frame(conn, {"exit": os.waitstatus_to_exitcode(status)})
-                self.sel.unregister(conn)
-                conn.close()
-
-    def _fork(self, prepare: Callable[[], dict[str, Any] | None], own: Sequence[socket.socket] = ()) -> int:
-        """Fork a child that detaches (closing ``own`` too), gets its request from ``prepare``, runs it."""
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid:
-            return pid
-        code = 1
-        try:
-            self._detach(own)
-            request = prepare()
-            code = _run_kernel(request) if request else 0
-        except BaseException:  # noqa: B036 - nothing may return into the zygote's loop
-            traceback.print_exc()
-        finally:
-            os._exit(code)
-
-    def _detach(self, own: Sequence[socket.socket]) -> None:
-        """In a child: leave the zygote's session and signals; close its sockets and ``own``."""
-        os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        self.sel.close()
-        spare = [self.spare[1]] if self.spare else []
-        for sock in (self.listener, *own, *spare, *self.kernels.values()):
-            sock.close()
-        os.close(self.wake_r)
-        os.close(self.wake_w)
-        _die_with_parent()
-
-
-def _wait_for_request(channel: socket.socket) -> dict[str, Any] | None:
-    """In a spare: warm the SVG renderer, then wait for the request the zygote hands over."""
-    _warm_svg_renderer()
-    request, fds = recv_frame(channel)
-    channel.close()
-    return _take_stdio(fds, request)
-
-
-def _warm_svg_renderer() -> None:
-    """Start vl-convert's JavaScript runtime (threads: only ever done after the fork)."""
-    vl_convert = sys.modules.get("vl_convert")
-    if vl_convert is None:
-        return
-    spec = {"mark": "point", "data": {"values": [{"x": 0}]}, "encoding": {"x": {"field": "x"}}}
-    try:  # the Vega-Lite version altair asks for, so that it is loaded too
-        from altair.utils._importers import vl_version_for_vl_convert
-
-        options = {"vl_version": vl_version_for_vl_convert()}
-    except Exception:
-        options = {}
-    with contextlib.suppress(Exception):
-        vl_convert.vegalite_to_svg(spec, **options)
-
-
-def _take_stdio(fds: list[int], request: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Make the launcher's descriptors this process's stdin, stdout and stderr; return ``request``."""
-    for target, fd in enumerate(fds[:3]):
-        os.dup2(fd, target)
-    for fd in fds:
-        if fd > 2:
-            os.close(fd)
-    return request
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process if the zygote dies (best effort elsewhere)."""
-    parent = os.getppid()
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _run_kernel(request: dict[str, Any]) -> int:
-    """In the child: become an ipykernel with the requested arguments; return its exit code."""
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    argv = [str(arg) for arg in request["argv"]]
-    spec = importlib.util.find_spec("ipykernel_launcher")
-    sys.argv = [spec.origin if spec and spec.origin else "ipykernel_launcher", *argv]
-    numpy = sys.modules.get("numpy")
-    if numpy is not None:
-        numpy.random.seed()  # forked children would otherwise share the zygote's global state
-    from ipykernel.kernelapp import IPKernelApp
-
-    code = 0
-    try:
-        # parent_handle's default was read from the zygote's environment at import time
-        parent = int(os.environ.get("JPY_PARENT_PID") or 0)
-        IPKernelApp.launch_instance(argv=argv, parent_handle=parent)
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-    _run_exit_handlers()
-    return code
-
-
-def _run_exit_handlers() -> None:
-    """What interpreter exit would do before ``os._exit``: join threads, atexit, flush."""
-    with contextlib.suppress(Exception):
-        threading._shutdown()  # type: ignore[attr-defined]
-    atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-
-
-if __name__ == "__main__":
-    _spare = "--no-spare" not in sys.argv[2:]
-    serve(sys.argv[1], [name for name in sys.argv[2:] if name != "--no-spare"], spare=_spare)
+    main()

@@ -87,9 +87,16 @@ class _Kernel:
         self.manager.cleanup_resources()
 
 
-@pytest.fixture(params=[True, False], ids=["spare", "no-spare"])
+ZYGOTE_OPTIONS = {
+    "service": {},  # the default: SVG render service, no spare
+    "service-spare": {"spare": True},
+    "warm-spare": {"svg_service": False},  # the spare warms vl-convert itself
+}
+
+
+@pytest.fixture(params=list(ZYGOTE_OPTIONS))
 def zygote(request: pytest.FixtureRequest) -> Iterator[Zygote]:
-    with Zygote(spare=request.param) as started:
+    with Zygote(**ZYGOTE_OPTIONS[request.param]) as started:
         yield started
 
 
@@ -136,6 +143,20 @@ def test_each_kernel_is_a_fresh_child_of_the_zygote(zygote: Zygote, tmp_path: Pa
     assert first.run("print(x + 1)") == "42"
     for kernel in (first, second):
         kernel.close()
+
+
+@pytest.mark.slow
+def test_kernels_convert_charts_in_the_render_service(zygote: Zygote, tmp_path: Path) -> None:
+    kernel = _Kernel(zygote, tmp_path)
+    code = (
+        "import os, vl_convert\n"
+        "from mineresearch.charts.render import chart_to_svg\n"
+        + ("vl_convert.vegalite_to_svg = None  # a conversion in the kernel would fail\n" if zygote.svg else "")
+        + "print(os.environ.get('MINERESEARCH_SVG_SOCKET', '-'))\n"
+        "print(chart_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]}})[:4])"
+    )
+    assert kernel.run(code).split() == [zygote.svg.socket_path if zygote.svg else "-", "<svg"]
+    kernel.close()
 
 
 @pytest.mark.slow

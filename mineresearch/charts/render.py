@@ -12,6 +12,8 @@ from typing import Any
 
 import altair as alt
 
+from mineresearch.svg_service import render_svg
+
 
 def _vl_version() -> str:
     """The Vega-Lite version string vl-convert should use for this Altair (e.g. ``"6.4"``)."""
@@ -22,16 +24,27 @@ def _vl_version() -> str:
 def chart_to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
     """Convert a chart to an SVG document, offline.
 
+    In a kernel forked for a batch build, the SVG render service named by ``MINERESEARCH_SVG_SOCKET``
+    converts it (:mod:`mineresearch.svg_service`); without a reachable service, vl-convert runs in this
+    process. Both call vl-convert with the same spec and version and give the same SVG.
+
     Args:
         chart: An Altair top-level chart, or a Vega-Lite spec as a dict.
 
     Returns:
         The SVG markup as a string.
+
+    Raises:
+        ValueError: vl-convert could not convert the spec.
     """
+    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    version = _vl_version()
+    svg = render_svg(spec, version)
+    if svg is not None:
+        return svg
     import vl_convert
 
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
-    return str(vl_convert.vegalite_to_svg(spec, vl_version=_vl_version()))
+    return str(vl_convert.vegalite_to_svg(spec, vl_version=version))
 
 
 def enable_static_renderer() -> None:

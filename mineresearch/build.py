@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +56,21 @@ def plan(
     return jobs
 
 
+@contextmanager
+def _shared_zygote(engine_name: str | None, workers: int) -> Iterator[str | None]:
+    """One warm zygote (and SVG service) for all workers of a build, instead of one per worker."""
+    if engine_name != DEFAULT_ENGINE or workers < 2:
+        yield None
+        return
+    from mineresearch.zygote import Zygote
+
+    zygote = Zygote().start(wait=False)
+    try:
+        yield zygote.socket_path
+    finally:
+        zygote.stop()
+
+
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -103,11 +119,13 @@ def build(
             to_run.append((job, h))
     if to_run:
         workers = min(jobs or default_workers(), len(to_run))
-        for res in run_pool(to_run, root, workers=workers, engine_name=engine_name, on_event=on_event):
-            by_stem[res.stem] = res
-            manifest.record(res)
-            if on_result:
-                on_result(res)
+        with _shared_zygote(engine_name, workers) as socket_path:
+            for res in run_pool(to_run, root, workers=workers, engine_name=engine_name, on_event=on_event,
+                                zygote_socket=socket_path):
+                by_stem[res.stem] = res
+                manifest.record(res)
+                if on_result:
+                    on_result(res)
         manifest.save()
     summary.results = [by_stem[j.stem] for j in todo]
     summary.index = write_index(root, manifest, data_path=data_path)

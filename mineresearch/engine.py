@@ -12,6 +12,7 @@ restart and shutdown go through jupyter_client unchanged.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -23,6 +24,8 @@ from mineresearch.kernels import IPCKernelManager
 from mineresearch.zygote import current_zygote
 
 LAUNCHER_MODULE = "mineresearch.kernel_launch"
+SHARED_ZYGOTE_ENV = "MINERESEARCH_ZYGOTE_SOCKET"
+"""Socket of a zygote shared by several processes (a build's workers); this process's own otherwise."""
 
 
 def _kernel_args(cmd: list[str]) -> list[str] | None:
@@ -66,8 +69,9 @@ class WarmKernelManager(IPCKernelManager):
         args = _kernel_args(cmd)
         if args is None:
             return cmd
-        zygote = current_zygote()
-        return [sys.executable, "-m", LAUNCHER_MODULE, "--socket", zygote.socket_path, "--", *args]
+        shared = os.environ.get(SHARED_ZYGOTE_ENV, "")
+        socket_path = shared if shared and os.path.exists(shared) else current_zygote().socket_path
+        return [sys.executable, "-m", LAUNCHER_MODULE, "--socket", socket_path, "--", *args]
 
 
 def _last_started_cell(nb: Any) -> int | None:

@@ -8,6 +8,7 @@ fails is recorded and the others go on; a worker that dies is replaced and its r
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue as queue_mod
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -23,8 +24,20 @@ from mineresearch.jobs import ReportJob, ReportResult
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(engine_name: str | None, events: Any) -> None:
+# Imported once in the fork server, so that every worker starts with them loaded.
+# papermill comes first: importing it loads the engine entry points, ``mineresearch.engine`` among them.
+WORKER_PRELOAD: tuple[str, ...] = (
+    "papermill", "nbconvert", "playwright.sync_api", "mineresearch.runner", "mineresearch.exporters",
+    "mineresearch.pdf", "mineresearch.engine",
+)
+
+
+def _init_worker(engine_name: str | None, events: Any, zygote_socket: str | None = None) -> None:
     _WORKER.update(engine=engine_name, events=events, printer=None)
+    if zygote_socket:
+        from mineresearch.engine import SHARED_ZYGOTE_ENV
+
+        os.environ[SHARED_ZYGOTE_ENV] = zygote_socket  # kernels fork from the build's zygote
     Finalize(None, _close_worker, exitpriority=20)
 
 
@@ -41,11 +54,16 @@ def _close_worker() -> None:
 
 
 def _printer() -> Any:
+    """This worker's browser, started on first use; None without Chromium (the runner then says so)."""
     if _WORKER.get("printer") is None:
+        from mineresearch.exceptions import BrowserNotFoundError
         from mineresearch.pdf import PdfPrinter
 
         printer = PdfPrinter()
-        printer.start()
+        try:
+            printer.start()
+        except BrowserNotFoundError:
+            return None
         _WORKER["printer"] = printer
     return _WORKER["printer"]
 
@@ -76,17 +94,23 @@ def run_pool(
     workers: int,
     engine_name: str | None,
     on_event: Callable[[str, str], None] | None = None,
+    zygote_socket: str | None = None,
 ) -> Iterator[ReportResult]:
-    """Run ``(job, input_hash)`` pairs on ``workers`` processes; yield results as they finish."""
+    """Run ``(job, input_hash)`` pairs on ``workers`` processes; yield results as they finish.
+
+    Workers are forked from a fork server that has imported the rendering stack once. With
+    ``zygote_socket`` (a running zygote's socket), every worker's kernels fork from that one zygote.
+    """
     pending = list(jobs)
     attempts: dict[str, int] = {}
-    ctx = mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(list(WORKER_PRELOAD))
     events = ctx.Queue()
     while pending:
         retry: list[tuple[ReportJob, str | None]] = []
         with ProcessPoolExecutor(
             max_workers=max(1, workers), mp_context=ctx, initializer=_init_worker,
-            initargs=(engine_name, events),
+            initargs=(engine_name, events, zygote_socket),
         ) as pool:
             futures: dict[Future[ReportResult], tuple[ReportJob, str | None]] = {
                 pool.submit(run_one, job, root, h): (job, h) for job, h in pending

@@ -100,10 +100,13 @@ def write_index(root: Path, manifest: Manifest, *, data_path: str | None = None)
     from jinja2 import Environment
 
     by_period = _rows(Path(root), manifest, data_path)
-    periods = [{"period": p, "rows": sorted(rows, key=lambda r: (r["ticker"] == "", r["ticker"]))}
-               for p, rows in sorted(by_period.items(), reverse=True)]
+    periods: list[dict[str, Any]] = [
+        {"period": p, "rows": sorted(rows, key=lambda r: (r["ticker"] == "", r["ticker"]))}
+        for p, rows in sorted(by_period.items(), reverse=True)
+    ]
+    n_reports = sum(len(rows) for rows in by_period.values())
     html = Environment(autoescape=True).from_string(_TEMPLATE).render(
-        periods=periods, n_reports=sum(len(p["rows"]) for p in periods), today=date.today().isoformat()
+        periods=periods, n_reports=n_reports, today=date.today().isoformat()
     )
     out = Path(root) / "index.html"
     out.parent.mkdir(parents=True, exist_ok=True)

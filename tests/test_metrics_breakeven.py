@@ -1,4 +1,4 @@
-"""Break-evens, shutdown price, ASIC payback with tariffs, margin grids, cash-flow stress (METHODS D, F2)."""
+"""Break-evens, shutdown price, ASIC payback with tariffs, margin grids, cash-flow stress (methods ref. D, F2)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ S21 = {"hashrate_ths": 200.0, "power_kw": 3.5}
 
 
 def test_breakeven_power_price_feb_2025() -> None:
-    # METHODS.md D2: $54.37/PH/day at 20 J/TH -> $113/MWh.
+    # methods ref. D2: $54.37/PH/day at 20 J/TH -> $113/MWh.
     assert breakeven_power_usd_per_mwh(54.37, 20) == pytest.approx(113, abs=0.5)
     assert breakeven_power_usd_per_mwh(48.0, 20) == pytest.approx(100.0)  # 48,000 / 480
     assert math.isnan(breakeven_power_usd_per_mwh(54.37, 0))
@@ -41,7 +41,7 @@ def test_breakeven_btc_price_and_margin() -> None:
 
 
 def test_shutdown_price_s21() -> None:
-    # METHODS.md D3: S21 at $0.05/kWh, D = 110.568T, R = 3.1648 -> 1.152e-4 BTC/day, $4.20/day, ~$36.5k.
+    # methods ref. D3: S21 at $0.05/kWh, D = 110.568T, R = 3.1648 -> 1.152e-4 BTC/day, $4.20/day, ~$36.5k.
     assert machine_btc_per_day(200, 110.568e12, 3.1648) == pytest.approx(1.152e-4, rel=1e-3)
     assert machine_power_cost_usd_per_day(3.5, 50) == pytest.approx(4.20)
     assert shutdown_price_usd(200, 3.5, 50, 110.568e12, 3.1648) == pytest.approx(36_500, abs=100)
@@ -58,7 +58,7 @@ def test_tariff_constants() -> None:
     ("tariff", "days"), [(0.0, 509), (TARIFF_SE_ASIA_2025_PCT, 619), (TARIFF_CHINA_2025_PCT, 803)]
 )
 def test_asic_payback_with_tariffs(tariff: float, days: int) -> None:
-    # METHODS.md D4: $3,400 S21, $54.37/PH/day, $0.05/kWh -> $6.67/day net -> 509 / 619 / 803 days.
+    # methods ref. D4: $3,400 S21, $54.37/PH/day, $0.05/kWh -> $6.67/day net -> 509 / 619 / 803 days.
     payback = asic_payback_days(
         3_400, S21["hashrate_ths"], S21["power_kw"], 54.37, 50, tariff_rate_pct=tariff
     )

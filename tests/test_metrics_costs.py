@@ -1,4 +1,4 @@
-"""Cost per BTC: layered stack, SG&A/SBC split, electricity cost, hashcost, fair share (METHODS B2, C)."""
+"""Cost per BTC: layered stack, SG&A/SBC split, electricity cost, hashcost, fair share (methods ref. B2, C)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def _stack(**overrides: float):
 
 
 def test_source_article_stack_70k_against_51k_is_a_19k_loss() -> None:
-    # METHODS.md C7: 25k energy + 20k depreciation + 15k financing + 10k overhead = 70k; at 51k -> -19k.
+    # methods ref. C7: 25k energy + 20k depreciation + 15k financing + 10k overhead = 70k; at 51k -> -19k.
     stack = _stack()
     assert list(stack["layer"]) == [key for key, _, _ in COST_LAYERS]
     assert list(stack["usd_per_btc"]) == [25_000.0, 10_000.0, 15_000.0, 20_000.0, 0.0]
@@ -115,16 +115,16 @@ def test_fair_share_ratio() -> None:
 
 
 def test_hashcost_20_jth_at_50_usd_per_mwh() -> None:
-    # METHODS.md B2: 20 J/TH x $50/MWh x 24 / 1000 = $24/PH/day.
+    # methods ref. B2: 20 J/TH x $50/MWh x 24 / 1000 = $24/PH/day.
     assert hashcost_usd_per_ph_day(20, 50) == pytest.approx(24.0)
 
 
 def test_hashcost_from_cost_iren_q4_2024() -> None:
-    # METHODS.md B2: 43,700 $/BTC x 0.0006532 BTC/PH/day -> $28.5/PH/day.
+    # methods ref. B2: 43,700 $/BTC x 0.0006532 BTC/PH/day -> $28.5/PH/day.
     assert hashcost_usd_per_ph_day_from_cost(43_700, 0.6532) == pytest.approx(28.5, abs=0.05)
 
 
 def test_electricity_cost_per_btc_feb_2025() -> None:
-    # METHODS.md C1: 20 J/TH, $50/MWh, 0.5712 BTC/EH/day -> $42,016/BTC.
+    # methods ref. C1: 20 J/TH, $50/MWh, 0.5712 BTC/EH/day -> $42,016/BTC.
     assert electricity_cost_usd_per_btc(20, 50, 0.5712) == pytest.approx(42_016, abs=1)
     assert math.isnan(electricity_cost_usd_per_btc(20, 50, 0.0))

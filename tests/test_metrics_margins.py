@@ -1,4 +1,4 @@
-"""Margin bridge to net income and the revenue change split (METHODS.md E1)."""
+"""Margin bridge to net income and the revenue change split (methods ref. E1)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Network metrics against METHODS.md worked checks (section 0, A1-A4) and their algebraic properties."""
+"""Network metrics against docs/methods.md worked checks (section 0, A1-A4) and their algebraic properties."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ heights = st.integers(0, 15_000_000)
 
 
 def test_hashrate_from_difficulty_worked_checks() -> None:
-    # METHODS.md A1: D = 86.39T at the 2024 halving -> 618.4 EH/s; D = 110.57T -> 791.5 EH/s
+    # methods ref. A1: D = 86.39T at the 2024 halving -> 618.4 EH/s; D = 110.57T -> 791.5 EH/s
     assert hashrate_ehs_from_difficulty(86.39e12) == pytest.approx(618.4, abs=0.05)
     assert hashrate_ehs_from_difficulty(110.57e12) == pytest.approx(791.5, abs=0.05)
     # a 1,200 s interval halves the implied hashrate
@@ -51,7 +51,7 @@ def test_hashrate_from_difficulty_is_vectorised() -> None:
 
 
 def test_block_subsidy_schedule() -> None:
-    # METHODS.md section 0: 840,000 // 210,000 = 4 halvings -> 50 / 16 = 3.125 BTC
+    # docs/methods.md section 0: 840,000 // 210,000 = 4 halvings -> 50 / 16 = 3.125 BTC
     assert block_subsidy_btc(0) == 50.0
     assert block_subsidy_btc(209_999) == 50.0
     assert block_subsidy_btc(210_000) == 25.0
@@ -90,14 +90,14 @@ def test_halving_heights_and_next() -> None:
 
 
 def test_hashprice_difficulty_form_against_hashrate_index() -> None:
-    # METHODS.md A3: Hashrate Index 2025-03-03 "$49.40 per PH/s/Day"; D=110.568T, R=3.1648, P=$86,316 -> $49.70
+    # methods ref. A3: Hashrate Index 2025-03-03 "$49.40 per PH/s/Day"; D=110.568T, R=3.1648, P=$86,316 -> $49.70
     value = hashprice_usd_per_ph_day(86_316.0, 110.568e12, 3.1648)
     assert value == pytest.approx(49.70, abs=0.005)
     assert value == pytest.approx(49.40, rel=0.01)
 
 
 def test_btc_hashprice_worked_check() -> None:
-    # METHODS.md A3: 1e12 x 86,400 / (110.57T x 2^32) = 1.819e-7 blocks per TH/day, x 3.17 BTC -> ~57.7 sats
+    # methods ref. A3: 1e12 x 86,400 / (110.57T x 2^32) = 1.819e-7 blocks per TH/day, x 3.17 BTC -> ~57.7 sats
     assert hashprice_sats_per_th_day(110.57e12, 3.17) == pytest.approx(57.7, abs=0.05)
     assert hashprice_btc_per_ph_day(110.57e12, 3.17) == pytest.approx(57.67e-8 * 1000, rel=1e-3)
     assert expected_btc_per_ehs_day(110.57e12, 3.17) == pytest.approx(0.5767, abs=1e-4)
@@ -108,7 +108,7 @@ def test_realized_forms_hand_worked() -> None:
     assert realized_hashprice_usd_per_ph_day(450.0, 10.0, 100_000.0, 800.0) == 57.5
     assert realized_hashprice_btc_per_ph_day(450.0, 10.0, 800.0) == 460.0 / 800_000.0
     assert realized_btc_per_ehs_day(460.0, 800.0) == 0.575
-    # TheMinerMag Feb-2023 (METHODS.md A2): 26,907 BTC over 297 EH/s -> 90.6 BTC per EH/s in the month
+    # TheMinerMag Feb-2023 (methods ref. A2): 26,907 BTC over 297 EH/s -> 90.6 BTC per EH/s in the month
     assert realized_btc_per_ehs_day(26_907.0 / 28, 297.0) * 28 == pytest.approx(90.6, abs=0.05)
 
 

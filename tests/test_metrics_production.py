@@ -1,4 +1,4 @@
-"""Production metrics: realized hashrate, realization, share of network, changes, records (METHODS.md B1)."""
+"""Production metrics: realized hashrate, realization, share of network, changes, records (methods ref. B1)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,12 @@ from mineresearch.metrics.production import (
 
 
 def test_realized_hashrate_iren_feb_2025() -> None:
-    # METHODS.md B1: 459 BTC against 12,958.3 network BTC at 810.2 EH/s -> 28.70 EH/s.
+    # methods ref. B1: 459 BTC against 12,958.3 network BTC at 810.2 EH/s -> 28.70 EH/s.
     assert realized_hashrate_ehs(459, 12_958.3, 810.2) == pytest.approx(28.70, abs=0.005)
 
 
 def test_realized_hashrate_mara_q3_2025() -> None:
-    # METHODS.md B1: 2,144 BTC, network 43,171.8 BTC at 961.3 EH/s -> 47.7 EH/s, ~79% of 60.4 EH/s.
+    # methods ref. B1: 2,144 BTC, network 43,171.8 BTC at 961.3 EH/s -> 47.7 EH/s, ~79% of 60.4 EH/s.
     realized = realized_hashrate_ehs(2_144, 43_171.8, 961.3)
     assert realized == pytest.approx(47.7, abs=0.05)
     assert realization_rate_pct(realized, 60.4) == pytest.approx(79.0, abs=0.5)
@@ -44,7 +44,7 @@ def test_realized_hashrate_missing_or_zero_network_is_nan() -> None:
 
 
 def test_network_share_mara_q3_2025_btc_and_blocks() -> None:
-    # METHODS.md B1: BTC share 4.97%, block share 4.62%.
+    # methods ref. B1: BTC share 4.97%, block share 4.62%.
     assert network_share_pct(2_144, 43_171.8) == pytest.approx(4.97, abs=0.005)
     assert network_share_pct(633, 13_694) == pytest.approx(4.62, abs=0.005)
 

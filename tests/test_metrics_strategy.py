@@ -1,4 +1,4 @@
-"""Strategy: HPC revenue share and revenue per MW-year (METHODS.md G3)."""
+"""Strategy: HPC revenue share and revenue per MW-year (methods ref. G3)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from mineresearch.metrics.strategy import (
 
 
 def test_core_scientific_2024_hpc_share() -> None:
-    # METHODS.md G3: 24,378 / (408,740 + 77,554 + 24,378) = 4.8%.
+    # methods ref. G3: 24,378 / (408,740 + 77,554 + 24,378) = 4.8%.
     assert hpc_revenue_share_pct(24_378, 408_740 + 77_554 + 24_378) == pytest.approx(4.8, abs=0.05)
 
 

@@ -1,4 +1,4 @@
-"""Treasury: reserve, HODL, leverage, drawdowns, runway, convertible dilution (METHODS.md F1-F3)."""
+"""Treasury: reserve, HODL, leverage, drawdowns, runway, convertible dilution (methods ref. F1-F3)."""
 
 from __future__ import annotations
 
@@ -32,14 +32,14 @@ MARA = {"btc_held": 52_850, "btc_price_usd": 113_972, "cash_usd": 826.4e6, "debt
 
 
 def test_mara_leverage_2025_09_30() -> None:
-    # METHODS.md F1: 52,850 BTC x $113,972 = $6.02B; cash $826.4M; debt $3,597.6M -> 52.5%.
+    # methods ref. F1: 52,850 BTC x $113,972 = $6.02B; cash $826.4M; debt $3,597.6M -> 52.5%.
     value = btc_value_usd(MARA["btc_held"], MARA["btc_price_usd"])
     assert value == pytest.approx(6_023e6, abs=1e6)
     assert leverage_pct(MARA["debt_usd"], value, MARA["cash_usd"]) == pytest.approx(52.5, abs=0.05)
 
 
 def test_mara_drawdown_minus_30() -> None:
-    # METHODS.md F1: BTC -30% -> fair-value loss ~$1.81B pre-tax, leverage 71.3%.
+    # methods ref. F1: BTC -30% -> fair-value loss ~$1.81B pre-tax, leverage 71.3%.
     table = drawdown_table(**MARA, shocks_pct=(-30.0,))
     assert list(table["shock_pct"]) == [0.0, -30.0]
     row = table.iloc[1]
@@ -60,7 +60,7 @@ def test_drawdown_table_default_shocks_hand_worked() -> None:
 
 
 def test_mara_convertible_dilution() -> None:
-    # METHODS.md F1: 132.45M shares / 378.18M = 35.0%; weighted conversion price $26.68.
+    # methods ref. F1: 132.45M shares / 378.18M = 35.0%; weighted conversion price $26.68.
     assert conversion_shares(MARA_TRANCHES) == pytest.approx(132.45e6, abs=0.005e6)
     assert dilution_pct(MARA_TRANCHES, 378.18e6) == pytest.approx(35.0, abs=0.05)
     assert weighted_conversion_price_usd(MARA_TRANCHES) == pytest.approx(26.68, abs=0.005)

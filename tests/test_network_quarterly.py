@@ -142,7 +142,7 @@ def test_committed_tables_match_a_rebuild() -> None:
 
 @needs_shared
 def test_jpmorgan_february_2025_block_reward_revenue(shared_daily: pd.DataFrame) -> None:
-    # METHODS.md A3: JPMorgan "$54,300 per EH/s on average in daily block reward revenue", Feb-2025
+    # methods ref. A3: JPMorgan "$54,300 per EH/s on average in daily block reward revenue", Feb-2025
     feb = aggregate(shared_daily, "M").loc["2025-02"]
     assert feb["hashprice_usd_per_ph_day"] * 1000 == pytest.approx(54_300, rel=0.01)
     assert feb["hashrate_avg_ehs"] == pytest.approx(810, abs=0.5)  # JPMorgan: "rose 3% to 810 EH/s"
@@ -151,7 +151,7 @@ def test_jpmorgan_february_2025_block_reward_revenue(shared_daily: pd.DataFrame)
 
 @needs_shared
 def test_quarterly_benchmarks_and_fee_shares(shared_daily: pd.DataFrame) -> None:
-    # METHODS.md A2 and A4, recomputed from Coin Metrics
+    # methods ref. A2 and A4, recomputed from Coin Metrics
     table = aggregate(shared_daily, "Q")
     expected = {"2024Q4": (0.653, 3.50), "2025Q2": (0.520, 1.24), "2025Q3": (0.488, 0.88)}
     for period, (btc_per_ehs, fee_pct) in expected.items():

@@ -354,7 +354,7 @@ def shipped() -> _CachedConflicts:
 
 
 def test_shipped_mara_q3_2025_matches_published_checks(shipped: _CachedConflicts) -> None:
-    # METHODS.md B1 and F1: realized 47.7 EH/s, BTC share 4.97%, block share 4.62%, leverage 52.5%.
+    # methods ref. B1 and F1: realized 47.7 EH/s, BTC share 4.97%, block share 4.62%, leverage 52.5%.
     if "MARA" not in shipped.companies.index or "2025Q3" not in shipped.periods("MARA"):  # type: ignore[attr-defined]
         pytest.skip("MARA 2025Q3 is not in the shipped dataset")
     s = company_quarter_summary(shipped, "MARA", "2025Q3")  # type: ignore[arg-type]

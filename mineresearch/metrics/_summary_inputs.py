@@ -78,7 +78,7 @@ def network_btc(q: QuarterData, period: str | None = None) -> float:
 
 
 def realized_ehs(q: QuarterData, period: str | None = None) -> float:
-    """The company's realized hashrate for a quarter (METHODS.md B1)."""
+    """The company's realized hashrate for a quarter (methods ref. B1)."""
     return realized_hashrate_ehs(
         q.c("btc_produced", period), network_btc(q, period), q.n("hashrate_avg_ehs", period)
     )
@@ -113,7 +113,7 @@ def fair_share_for(q: QuarterData, period: str | None = None) -> tuple[float, st
 
 
 def cost_stack_for(q: QuarterData, period: str | None = None) -> StackResult:
-    """The quarter's cost-per-BTC stack from disclosed lines (METHODS.md C4, C7)."""
+    """The quarter's cost-per-BTC stack from disclosed lines (methods ref. C4, C7)."""
     btc = q.c("btc_produced", period)
     share, share_basis = fair_share_for(q, period)
     split = split_sga_usd(q.c("sga", period), q.c("sga_ex_sbc", period), q.c("stock_based_comp", period))

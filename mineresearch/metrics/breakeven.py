@@ -1,6 +1,6 @@
 """Break-evens and sensitivity: break-even BTC and power prices, shutdown price, ASIC payback, grids.
 
-Source sections: METHODS.md D1 (break-even BTC price), D2 (break-even power price), D3 (shutdown
+Source sections: methods ref. D1 (break-even BTC price), D2 (break-even power price), D3 (shutdown
 price), D4 (payback, capex, tariffs), F2 (scenario stress). Power prices are in USD/MWh throughout
 (the vocabulary's unit; $0.05/kWh = $50/MWh).
 """
@@ -20,19 +20,19 @@ TWO_POW_32 = 2.0**32
 TARIFF_SE_ASIA_2025_PCT = 21.6
 """US import duty on ASICs from Indonesia, Malaysia and Thailand from 2025-08-07: 19% reciprocal
 tariff, 21.6% in total (coinnewsfeed.com/news/tariffs-threaten-us-bitcoin-mining-competitiveness;
-ainvest.com, "Bitcoin miners face 21.6% tariff hike on Asian ASIC imports"; METHODS.md D4)."""
+ainvest.com, "Bitcoin miners face 21.6% tariff hike on Asian ASIC imports"; methods ref. D4)."""
 
 TARIFF_CHINA_2025_PCT = 57.6
 """US import duty on ASICs from China in August 2025, 57.6% (same sources as the SE Asia rate)."""
 
 
 def margin_usd_per_btc(btc_price_usd: float, cost_usd_per_btc: float) -> float:
-    """Margin per coin at a price: ``price - cost per BTC``, USD/BTC (METHODS.md D1)."""
+    """Margin per coin at a price: ``price - cost per BTC``, USD/BTC (methods ref. D1)."""
     return as_float(btc_price_usd) - as_float(cost_usd_per_btc)
 
 
 def breakeven_btc_price_usd(cost_usd_per_btc: float) -> float:
-    """Break-even BTC price for one cost layer: the layer's cost per BTC, USD (METHODS.md D1).
+    """Break-even BTC price for one cost layer: the layer's cost per BTC, USD (methods ref. D1).
 
     It holds for the quarter's difficulty only: after a halving every cost per BTC doubles.
     """
@@ -48,7 +48,7 @@ def breakeven_btc_price_from_hashcost_usd(hashcost_usd_per_ph_day: float, btc_pe
 
 
 def breakeven_power_usd_per_mwh(hashprice_usd_per_ph_day: float, efficiency_j_per_th: float) -> float:
-    """Power price at which a fleet's revenue equals its power bill, USD/MWh (METHODS.md D2).
+    """Power price at which a fleet's revenue equals its power bill, USD/MWh (methods ref. D2).
 
     Formula: ``hashprice $/PH/day x 1000 / (J/TH x 24)``. Check: $54.37/PH/day at 20 J/TH -> $113/MWh.
     """
@@ -56,13 +56,13 @@ def breakeven_power_usd_per_mwh(hashprice_usd_per_ph_day: float, efficiency_j_pe
 
 
 def machine_btc_per_day(hashrate_ths: float, difficulty: float, reward_btc_per_block: float) -> float:
-    """Expected BTC a machine earns per day: ``TH/s x 1e12 x 86400 / (D x 2^32) x R`` (METHODS.md D3)."""
+    """Expected BTC a machine earns per day: ``TH/s x 1e12 x 86400 / (D x 2^32) x R`` (methods ref. D3)."""
     blocks = divide(as_float(hashrate_ths) * 1e12 * SECONDS_PER_DAY, as_float(difficulty) * TWO_POW_32)
     return blocks * as_float(reward_btc_per_block)
 
 
 def machine_power_cost_usd_per_day(power_kw: float, power_usd_per_mwh: float) -> float:
-    """A machine's electricity bill per day: ``kW x 24 h x $/MWh / 1000``, USD (METHODS.md D3, D4)."""
+    """A machine's electricity bill per day: ``kW x 24 h x $/MWh / 1000``, USD (methods ref. D3, D4)."""
     return as_float(power_kw) * 24.0 * as_float(power_usd_per_mwh) / 1000.0
 
 
@@ -73,7 +73,7 @@ def shutdown_price_usd(
     difficulty: float,
     reward_btc_per_block: float,
 ) -> float:
-    """BTC price below which a machine's revenue no longer pays its power, USD (METHODS.md D3).
+    """BTC price below which a machine's revenue no longer pays its power, USD (methods ref. D3).
 
     Formula: ``daily power cost / daily BTC``. Check: S21 (200 TH/s, 3.5 kW) at $50/MWh with
     D = 110.568T and R = 3.1648 BTC/block -> about $36.5k.
@@ -85,7 +85,7 @@ def shutdown_price_usd(
 
 
 def landed_capex_usd(machine_price_usd: float, tariff_rate_pct: float = 0.0) -> float:
-    """Machine cost including import duty: ``price x (1 + tariff / 100)``, USD (METHODS.md D4)."""
+    """Machine cost including import duty: ``price x (1 + tariff / 100)``, USD (methods ref. D4)."""
     return as_float(machine_price_usd) * (1.0 + as_float(tariff_rate_pct) / 100.0)
 
 
@@ -99,7 +99,7 @@ def asic_payback_days(
     tariff_rate_pct: float = 0.0,
     other_cost_usd_per_day: float = 0.0,
 ) -> float:
-    """Static payback of a machine in days (METHODS.md D4).
+    """Static payback of a machine in days (methods ref. D4).
 
     Formula: ``landed capex / (hashprice x PH/s - power cost per day - other cost per day)``, with
     landed capex from :func:`landed_capex_usd`. Static: difficulty growth, the next halving, uptime,
@@ -129,7 +129,7 @@ def margin_grid_price_x_hashrate(
     cost_usd_per_btc: float,
     base_network_hashrate_ehs: float,
 ) -> pd.DataFrame:
-    """Margin per BTC over BTC price x network hashrate (METHODS.md D1).
+    """Margin per BTC over BTC price x network hashrate (methods ref. D1).
 
     With the company's dollar costs and hashrate held fixed, its BTC output falls in proportion to
     network hashrate, so ``cost(H) = cost_base x H / H_base`` and ``margin = price - cost(H)``.
@@ -160,7 +160,7 @@ def margin_grid_price_x_power(
     base_power_usd_per_mwh: float,
     other_cost_usd_per_btc: float = 0.0,
 ) -> pd.DataFrame:
-    """Margin per BTC over BTC price x power price (METHODS.md C1, D2).
+    """Margin per BTC over BTC price x power price (methods ref. C1, D2).
 
     The power layer scales with the power price, the other layers stay:
     ``cost(p) = power_cost_base x p / p_base + other cost``; ``margin = price - cost(p)``.
@@ -196,7 +196,7 @@ def cash_flow_stress_usd(
     other_cash_cost_usd: float,
     scenarios: Sequence[tuple[str, float, float]],
 ) -> pd.DataFrame:
-    """Quarterly mining cash flow under price and power scenarios (METHODS.md F2).
+    """Quarterly mining cash flow under price and power scenarios (methods ref. F2).
 
     Each scenario is ``(name, btc_price_change_pct, power_price_change_pct)``. BTC output and the
     other cash costs are held fixed: ``cash flow = revenue x (1 + dP) - power x (1 + dE) - other``.

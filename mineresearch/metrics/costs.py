@@ -1,6 +1,6 @@
 """Cost per bitcoin: the layered cost stack, electricity cost per BTC, hashcost, fair-share allocation.
 
-Source sections: METHODS.md C1 (electricity cost per BTC), B2 (hashcost), C3/C4/C6 (cash and all-in
+Source sections: methods ref. C1 (electricity cost per BTC), B2 (hashcost), C3/C4/C6 (cash and all-in
 cost, fair share), C7 (the layered stack against the quarter's average price).
 Sign convention: costs are positive amounts; a profit per coin is positive, a loss negative.
 """
@@ -54,7 +54,7 @@ def split_sga_usd(sga_usd: float, sga_ex_sbc_usd: float, sbc_usd: float) -> SgaS
        SG&A - SBC. SBC larger than SG&A must be spread over other lines too; it is then not carved
        out (cash and SBC stay NaN) because the other lines already carry their share.
     3. Only SG&A ex-SBC is disclosed: cash = SG&A ex-SBC; SBC, if disclosed, is a separate line.
-    Either way cash + SBC never exceeds what the statements contain (METHODS.md C3, C6).
+    Either way cash + SBC never exceeds what the statements contain (methods ref. C3, C6).
     """
     sga, ex_sbc, sbc = as_float(sga_usd), as_float(sga_ex_sbc_usd), as_float(sbc_usd)
     if not math.isnan(sga):
@@ -69,17 +69,17 @@ def split_sga_usd(sga_usd: float, sga_ex_sbc_usd: float, sbc_usd: float) -> SgaS
 
 
 def cost_per_btc_usd(cost_usd: float, btc: float) -> float:
-    """A period's cost divided by the BTC produced in it: ``USD / BTC`` (METHODS.md C3, C4)."""
+    """A period's cost divided by the BTC produced in it: ``USD / BTC`` (methods ref. C3, C4)."""
     return divide(cost_usd, btc)
 
 
 def implied_profit_usd_per_btc(btc_price_usd: float, cost_usd_per_btc: float) -> float:
-    """Profit (positive) or loss (negative) per coin: ``price - cost per BTC``, USD/BTC (METHODS.md C7)."""
+    """Profit (positive) or loss (negative) per coin: ``price - cost per BTC``, USD/BTC (methods ref. C7)."""
     return as_float(btc_price_usd) - as_float(cost_usd_per_btc)
 
 
 def fair_share_ratio(revenue_mining_usd: float, revenue_total_usd: float) -> float:
-    """Share of corporate costs allocated to mining: ``mining revenue / total revenue`` (METHODS.md C4).
+    """Share of corporate costs allocated to mining: ``mining revenue / total revenue`` (methods ref. C4).
 
     Returns:
         A ratio in [0, 1]; NaN when either revenue is missing or total revenue is zero.
@@ -104,7 +104,7 @@ def cost_stack_usd_per_btc(
     fair_share: float = 1.0,
     btc_price_usd: float = math.nan,
 ) -> pd.DataFrame:
-    """The cost-per-BTC stack: power, + cash SG&A, + interest, + D&A, + SBC = all-in (METHODS.md C7).
+    """The cost-per-BTC stack: power, + cash SG&A, + interest, + D&A, + SBC = all-in (methods ref. C7).
 
     Each layer is ``amount x fair_share / BTC produced``; the cumulative column adds the layers
     bottom-up, so the top row is the all-in cost per BTC. A missing layer is not disclosed: its own
@@ -146,7 +146,7 @@ def cost_stack_usd_per_btc(
 
 
 def hashcost_usd_per_ph_day(efficiency_j_per_th: float, power_usd_per_mwh: float) -> float:
-    """Electricity cost of one PH/s for a day: ``J/TH x $/MWh x 24 / 1000`` (METHODS.md B2).
+    """Electricity cost of one PH/s for a day: ``J/TH x $/MWh x 24 / 1000`` (methods ref. B2).
 
     1 PH/s at e J/TH draws e kW, i.e. ``0.024 x e`` MWh a day. TheMinerMag's printed formula lacks the
     division by 1,000 and so gives $/EH/s/day. Check: 20 J/TH at $50/MWh -> $24/PH/day.
@@ -155,7 +155,7 @@ def hashcost_usd_per_ph_day(efficiency_j_per_th: float, power_usd_per_mwh: float
 
 
 def hashcost_usd_per_ph_day_from_cost(cost_usd_per_btc: float, btc_per_ehs_day: float) -> float:
-    """Hashcost implied by a cost per BTC: ``cost $/BTC x BTC per EH/s per day / 1000`` (METHODS.md B2).
+    """Hashcost implied by a cost per BTC: ``cost $/BTC x BTC per EH/s per day / 1000`` (methods ref. B2).
 
     Check: IREN Q4-2024, $43,700/BTC x 0.6532 BTC/EH/day / 1000 -> $28.5/PH/day.
     """
@@ -165,7 +165,7 @@ def hashcost_usd_per_ph_day_from_cost(cost_usd_per_btc: float, btc_per_ehs_day: 
 def electricity_cost_usd_per_btc(
     efficiency_j_per_th: float, power_usd_per_mwh: float, btc_per_ehs_day: float
 ) -> float:
-    """Electricity cost of one BTC: ``J/TH x $/MWh x 24 / (BTC per EH/s per day)`` (METHODS.md C1).
+    """Electricity cost of one BTC: ``J/TH x $/MWh x 24 / (BTC per EH/s per day)`` (methods ref. C1).
 
     The numerator is the hashcost in $/EH/s/day. Use the realized BTC per EH/s (after uptime), not a
     nameplate figure. Check: 20 J/TH, $50/MWh, 0.5712 BTC/EH/day -> $42,016/BTC.

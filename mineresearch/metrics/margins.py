@@ -1,6 +1,6 @@
 """Margin decomposition: the revenue-to-net-income bridge and the revenue change split.
 
-Source sections: METHODS.md E1 (bridge, gross profit ex-D&A), E2 (fair-value marks under ASU 2023-08).
+Source sections: methods ref. E1 (bridge, gross profit ex-D&A), E2 (fair-value marks under ASU 2023-08).
 Sign convention of the inputs (the vocabulary's): expenses positive; gains, losses and tax benefits
 carry their sign; a net loss is negative. In the bridge every step is its signed effect on net income.
 """
@@ -78,7 +78,7 @@ def _step_values(lines: Mapping[str, object]) -> tuple[dict[str, float], dict[st
 
 
 def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
-    """Bridge a quarter from revenue to the reported net income (METHODS.md E1).
+    """Bridge a quarter from revenue to the reported net income (methods ref. E1).
 
     Steps: revenue, cost of revenue ex-D&A, D&A, SG&A ex-SBC, SBC, impairments, fair-value marks on
     digital assets, other operating items, interest expense, interest income, other non-operating
@@ -130,7 +130,7 @@ def gross_profit_ex_da_usd(revenue_usd: float, cost_of_revenue_ex_da_usd: float)
 
 
 def gross_margin_ex_da_pct(revenue_usd: float, cost_of_revenue_ex_da_usd: float) -> float:
-    """Gross margin before D&A in percent: ``100 x gross profit ex-D&A / revenue`` (METHODS.md E1)."""
+    """Gross margin before D&A in percent: ``100 x gross profit ex-D&A / revenue`` (methods ref. E1)."""
     return 100.0 * divide(gross_profit_ex_da_usd(revenue_usd, cost_of_revenue_ex_da_usd), revenue_usd)
 
 
@@ -149,7 +149,7 @@ def revenue_change_split_usd(
 
     Mining revenue is modelled as ``R = P x Q`` with ``Q = E x b``: P the average BTC price, Q the BTC
     produced, b the network's BTC per EH/s per day and ``E = Q / b`` the company's effective
-    EH/s-days (realized hashrate x days, METHODS.md A2, B1). Sequential substitution, in this order:
+    EH/s-days (realized hashrate x days, methods ref. A2, B1). Sequential substitution, in this order:
 
     - volume  = ``(E1 - E0) x b0 x P0``  (more or fewer effective hash-days),
     - network = ``E1 x (b1 - b0) x P0``  (difficulty, fees, halving, luck),

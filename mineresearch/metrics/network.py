@@ -1,6 +1,6 @@
 """Bitcoin network metrics: hashrate from difficulty, block subsidy, hashprice, fee share.
 
-Source sections: METHODS.md section 0 (constants, subsidy schedule) and A1-A4. Every function is
+Source sections: docs/methods.md section 0 (constants, subsidy schedule) and A1-A4. Every function is
 pure and accepts floats, numpy arrays or pandas Series (vectorised, element-wise), except
 ``block_subsidy_btc``, which takes one integer height; ``block_subsidy_btc_array`` and
 ``subsidy_btc_for_blocks`` are its vectorised forms.
@@ -31,7 +31,7 @@ def hashrate_ehs_from_difficulty(difficulty: Numeric, block_interval_s: float = 
     """Network hashrate implied by difficulty.
 
     Formula: ``H [EH/s] = D x 2^32 / T / 1e18`` with T the block interval in seconds
-    (METHODS.md A1; TheMinerMag glossary, Coin Metrics, Hashrate Index).
+    (methods ref. A1; TheMinerMag glossary, Coin Metrics, Hashrate Index).
 
     Args:
         difficulty: network difficulty D (dimensionless).
@@ -47,7 +47,7 @@ def blocks_per_day_from_hashrate(hashrate_ehs: Numeric, difficulty: Numeric) -> 
     """Blocks in a day implied by that day's mean hashrate and mean difficulty.
 
     Formula: ``blocks = H x 1e18 x 86,400 / (D x 2^32)``: Coin Metrics' daily ``HashRate`` definition,
-    ``(BlkCnt / 144) x DiffMean x 2^32 / 600``, solved for BlkCnt (METHODS.md A1).
+    ``(BlkCnt / 144) x DiffMean x 2^32 / 600``, solved for BlkCnt (methods ref. A1).
 
     Args:
         hashrate_ehs: the day's hashrate, EH/s.
@@ -62,7 +62,7 @@ def blocks_per_day_from_hashrate(hashrate_ehs: Numeric, difficulty: Numeric) -> 
 def difficulty_from_hashrate(hashrate_ehs: Numeric, blocks_per_day: Numeric) -> Numeric:
     """Mean difficulty implied by a day's hashrate and block count (Coin Metrics' definition inverted).
 
-    Formula: ``D = H x 1e18 x 86,400 / (blocks x 2^32)`` (METHODS.md A1).
+    Formula: ``D = H x 1e18 x 86,400 / (blocks x 2^32)`` (methods ref. A1).
 
     Args:
         hashrate_ehs: the day's hashrate, EH/s.
@@ -78,7 +78,7 @@ def block_subsidy_btc(height: int) -> float:
     """Block subsidy at a block height, Bitcoin Core's ``GetBlockSubsidy``.
 
     Formula: ``halvings = height // 210,000``; ``subsidy [sats] = 50e8 >> halvings``, zero from 64
-    halvings on (METHODS.md section 0).
+    halvings on (docs/methods.md section 0).
 
     Args:
         height: block height (0 is the genesis block).
@@ -98,7 +98,7 @@ def block_subsidy_btc(height: int) -> float:
 
 
 def block_subsidy_btc_array(heights: np.ndarray | pd.Series) -> np.ndarray:
-    """Vectorised ``block_subsidy_btc``: subsidy in BTC for each height (METHODS.md section 0).
+    """Vectorised ``block_subsidy_btc``: subsidy in BTC for each height (docs/methods.md section 0).
 
     Args:
         heights: non-negative integer block heights.
@@ -119,7 +119,7 @@ def subsidy_btc_for_blocks(first_height: Numeric, n_blocks: Numeric) -> Numeric:
 
     A run that crosses a halving is split: blocks below the boundary earn the old subsidy, the rest
     the new one. Formula: ``sum over epochs e of overlap([h0, h0+n), epoch e) x (50e8 >> e) / 1e8``
-    (METHODS.md section 0). NaN in either input gives NaN.
+    (docs/methods.md section 0). NaN in either input gives NaN.
 
     Args:
         first_height: height of the first block of the run.
@@ -147,7 +147,7 @@ def subsidy_btc_for_blocks(first_height: Numeric, n_blocks: Numeric) -> Numeric:
 def halving_heights() -> tuple[int, ...]:
     """Heights at which the subsidy changes: 210,000, 420,000, ... 6,930,000 (33 halvings).
 
-    From the schedule in METHODS.md section 0: ``50e8 >> 32`` is one sat, and the 33rd halving
+    From the schedule in docs/methods.md section 0: ``50e8 >> 32`` is one sat, and the 33rd halving
     (height 6,930,000) takes the subsidy to zero.
     """
     count = 0
@@ -164,7 +164,7 @@ def next_halving_height(height: int) -> int:
 def expected_btc_per_ehs_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
     """BTC one EH/s should earn per day at a difficulty (difficulty form of the production benchmark).
 
-    Formula: ``1e18 x 86,400 / (D x 2^32) x R``, R = subsidy + average fees per block (METHODS.md A2).
+    Formula: ``1e18 x 86,400 / (D x 2^32) x R``, R = subsidy + average fees per block (methods ref. A2).
 
     Args:
         difficulty: network difficulty D.
@@ -179,7 +179,7 @@ def expected_btc_per_ehs_day(difficulty: Numeric, reward_btc_per_block: Numeric)
 def hashprice_btc_per_ph_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
     """BTC hashprice, difficulty form.
 
-    Formula: ``1e15 x 86,400 / (D x 2^32) x R`` (METHODS.md A3).
+    Formula: ``1e15 x 86,400 / (D x 2^32) x R`` (methods ref. A3).
 
     Args:
         difficulty: network difficulty D.
@@ -192,14 +192,14 @@ def hashprice_btc_per_ph_day(difficulty: Numeric, reward_btc_per_block: Numeric)
 
 
 def hashprice_sats_per_th_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
-    """BTC hashprice in sats per TH/s per day: ``1e12 x 86,400 / (D x 2^32) x R x 1e8`` (METHODS.md A3)."""
+    """BTC hashprice in sats per TH/s per day: ``1e12 x 86,400 / (D x 2^32) x R x 1e8`` (methods ref. A3)."""
     return HASHES_PER_TH * SECONDS_PER_DAY / (difficulty * HASHES_PER_DIFFICULTY_1) * reward_btc_per_block * 1e8
 
 
 def hashprice_usd_per_ph_day(btc_price_usd: Numeric, difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
     """USD hashprice, difficulty form.
 
-    Formula: ``1e15 x 86,400 / (D x 2^32) x R x P`` (METHODS.md A3). Not net of pool fees.
+    Formula: ``1e15 x 86,400 / (D x 2^32) x R x P`` (methods ref. A3). Not net of pool fees.
 
     Args:
         btc_price_usd: BTC price P, USD.
@@ -215,7 +215,7 @@ def hashprice_usd_per_ph_day(btc_price_usd: Numeric, difficulty: Numeric, reward
 def realized_btc_per_ehs_day(network_btc_per_day: Numeric, network_hashrate_ehs: Numeric) -> Numeric:
     """Realized production benchmark: network BTC per day over network hashrate.
 
-    Formula: ``(subsidy + fees) per day / EH/s`` (METHODS.md A2, TheMinerMag's daily production
+    Formula: ``(subsidy + fees) per day / EH/s`` (methods ref. A2, TheMinerMag's daily production
     benchmark).
 
     Args:
@@ -229,7 +229,7 @@ def realized_btc_per_ehs_day(network_btc_per_day: Numeric, network_hashrate_ehs:
 
 
 def realized_hashprice_btc_per_ph_day(subsidy_btc: Numeric, fees_btc: Numeric, hashrate_ehs: Numeric) -> Numeric:
-    """Realized BTC hashprice of one day: ``(subsidy + fees) / (EH/s x 1,000)`` (METHODS.md A3)."""
+    """Realized BTC hashprice of one day: ``(subsidy + fees) / (EH/s x 1,000)`` (methods ref. A3)."""
     return (subsidy_btc + fees_btc) / (hashrate_ehs * 1_000.0)
 
 
@@ -238,7 +238,7 @@ def realized_hashprice_usd_per_ph_day(
 ) -> Numeric:
     """Realized USD hashprice of one day (TheMinerMag form).
 
-    Formula: ``(subsidy + fees) [BTC/day] x P [USD] / hashrate [PH/s]`` (METHODS.md A3). Times 1,000
+    Formula: ``(subsidy + fees) [BTC/day] x P [USD] / hashrate [PH/s]`` (methods ref. A3). Times 1,000
     it is JPMorgan's "$ per EH/s in daily block reward revenue".
 
     Args:
@@ -254,7 +254,7 @@ def realized_hashprice_usd_per_ph_day(
 
 
 def fee_share(fees_btc: Numeric, subsidy_btc: Numeric) -> Numeric:
-    """Share of block rewards paid as fees: ``fees / (subsidy + fees)``, in [0, 1] (METHODS.md A4)."""
+    """Share of block rewards paid as fees: ``fees / (subsidy + fees)``, in [0, 1] (methods ref. A4)."""
     return fees_btc / (subsidy_btc + fees_btc)
 
 

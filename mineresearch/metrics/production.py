@@ -1,6 +1,6 @@
 """Company production metrics: realized hashrate, realization, share of network, output per EH/s.
 
-Source sections: METHODS.md B1 (realized hashrate, realization rate, share of network, BTC per EH/s).
+Source sections: methods ref. B1 (realized hashrate, realization rate, share of network, BTC per EH/s).
 All functions are pure; a missing input (``None`` or NaN) gives NaN, never a guess.
 """
 
@@ -18,7 +18,7 @@ def realized_hashrate_ehs(company_btc: float, network_btc: float, network_hashra
     """Hashrate implied by a company's output over a period (TheMinerMag's realized hashrate).
 
     Formula: ``realized [EH/s] = company BTC / (network BTC / network average EH/s)``, where the
-    bracket is the network's BTC per EH/s over the same period (METHODS.md B1). Include any
+    bracket is the network's BTC per EH/s over the same period (methods ref. B1). Include any
     BTC-equivalent of curtailment credits in ``company_btc`` if that is the intended reading.
 
     Args:
@@ -35,7 +35,7 @@ def realized_hashrate_ehs(company_btc: float, network_btc: float, network_hashra
 def realization_rate_pct(realized_hashrate_ehs: float, installed_hashrate_ehs: float) -> float:
     """Share of installed (or energized) hashrate turned into production, in percent.
 
-    Formula: ``100 x realized EH/s / installed EH/s`` (METHODS.md B1). Which denominator is used
+    Formula: ``100 x realized EH/s / installed EH/s`` (methods ref. B1). Which denominator is used
     (installed, energized or operating) must be stated next to the figure.
     """
     return 100.0 * divide(realized_hashrate_ehs, installed_hashrate_ehs)
@@ -44,7 +44,7 @@ def realization_rate_pct(realized_hashrate_ehs: float, installed_hashrate_ehs: f
 def network_share_pct(company_amount: float, network_amount: float) -> float:
     """Company share of a network total, in percent.
 
-    Formula: ``100 x company / network`` (METHODS.md B1). Works for BTC (share of rewards), blocks
+    Formula: ``100 x company / network`` (methods ref. B1). Works for BTC (share of rewards), blocks
     (block share) or EH/s (hashrate share); pass both amounts in the same unit and period. Blocks won
     and BTC earned differ when a company's pool mines for third parties or pays FPPS.
     """
@@ -54,7 +54,7 @@ def network_share_pct(company_amount: float, network_amount: float) -> float:
 def btc_per_ehs_day(btc: float, hashrate_ehs: float, days: float) -> float:
     """BTC earned per EH/s of hashrate per day over a period.
 
-    Formula: ``BTC / (EH/s x days)`` (METHODS.md B1, Compass Mining's "Bitcoin per 1 EH/s" with the
+    Formula: ``BTC / (EH/s x days)`` (methods ref. B1, Compass Mining's "Bitcoin per 1 EH/s" with the
     period length made explicit).
 
     Args:

@@ -24,7 +24,7 @@ class Headline:
         btc_produced_record: True when output beat every earlier quarter on file, False when not,
             None when it cannot be said (no value, or no earlier quarter).
         btc_produced_qoq_pct: change in BTC produced against the prior quarter, %.
-        realized_hashrate_ehs: hashrate implied by output and the network (METHODS.md B1), EH/s.
+        realized_hashrate_ehs: hashrate implied by output and the network (methods ref. B1), EH/s.
         revenue_usd: total revenue.
         net_income_usd: reported net income (negative for a loss).
         is_net_loss: True for a net loss, None when net income is not disclosed.
@@ -148,7 +148,7 @@ class NetworkContext:
     Attributes:
         hashprice_usd_per_ph_day, hashrate_avg_ehs, difficulty_avg, fee_share, btc_per_ehs_day,
             btc_price_avg_usd: the quarter's network figures (fee share as a ratio in [0, 1]).
-        realized_hashrate_ehs: company BTC / (network BTC / network EH/s), METHODS.md B1.
+        realized_hashrate_ehs: company BTC / (network BTC / network EH/s), methods ref. B1.
         realization_rate_pct: realized / ``realization_denominator`` hashrate, %.
         realization_denominator: ``hashrate_installed_ehs`` or ``hashrate_operating_ehs``.
         btc_share_pct: company BTC / network BTC, %.
@@ -219,7 +219,7 @@ class Treasury:
         cash_usd, short_term_debt_usd, total_debt_usd: balance-sheet figures (total debt falls back
             to short + long-term debt when both are disclosed).
         cash_to_short_term_debt: cash / short-term debt (x).
-        leverage_pct: debt / (BTC value + cash), Convertible Monitor (METHODS.md F1).
+        leverage_pct: debt / (BTC value + cash), Convertible Monitor (methods ref. F1).
         drawdown: ``treasury.drawdown_table`` at the requested shocks.
         quarterly_cash_burn_usd: cost of revenue ex-D&A + cash SG&A + interest + capex - revenue
             (positive = burning; capex includes growth capex, so this is a conservative proxy).

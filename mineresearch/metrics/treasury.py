@@ -1,6 +1,6 @@
 """Treasury and balance-sheet risk: BTC reserve, HODL, leverage, drawdowns, runway, convertible dilution.
 
-Source sections: METHODS.md F1 (Convertible Monitor's reserve, leverage, conversion price and
+Source sections: methods ref. F1 (Convertible Monitor's reserve, leverage, conversion price and
 dilution formulas), F2 (liquidity and runway), F3 (mined vs sold), E2 (fair-value sensitivity).
 """
 
@@ -31,12 +31,12 @@ class ConvertibleTranche:
 
 
 def btc_value_usd(btc_held: float, btc_price_usd: float) -> float:
-    """Value of a BTC holding: ``BTC x price``, USD (METHODS.md F1 "BTC reserve")."""
+    """Value of a BTC holding: ``BTC x price``, USD (methods ref. F1 "BTC reserve")."""
     return as_float(btc_held) * as_float(btc_price_usd)
 
 
 def sell_ratio_pct(btc_sold: float, btc_produced: float) -> float:
-    """BTC sold as a share of BTC mined in the period: ``100 x sold / mined`` (METHODS.md F3).
+    """BTC sold as a share of BTC mined in the period: ``100 x sold / mined`` (methods ref. F3).
 
     Above 100 means the company also sold from its treasury.
     """
@@ -44,12 +44,12 @@ def sell_ratio_pct(btc_sold: float, btc_produced: float) -> float:
 
 
 def hodl_ratio_pct(btc_sold: float, btc_produced: float) -> float:
-    """Share of the period's output kept: ``100 x (mined - sold) / mined`` (METHODS.md F3)."""
+    """Share of the period's output kept: ``100 x (mined - sold) / mined`` (methods ref. F3)."""
     return 100.0 * divide(as_float(btc_produced) - as_float(btc_sold), btc_produced)
 
 
 def net_btc_accumulation(btc_produced: float, btc_purchased: float, btc_sold: float) -> float:
-    """BTC added to the treasury: ``mined + purchased - sold``, BTC (METHODS.md F3).
+    """BTC added to the treasury: ``mined + purchased - sold``, BTC (methods ref. F3).
 
     Pass 0 for purchases only when the company states it bought none; NaN propagates.
     """
@@ -57,12 +57,12 @@ def net_btc_accumulation(btc_produced: float, btc_purchased: float, btc_sold: fl
 
 
 def cash_to_short_term_debt_ratio(cash_usd: float, short_term_debt_usd: float) -> float:
-    """Cash cover of debt due within a year: ``cash / short-term debt`` (x; METHODS.md F2)."""
+    """Cash cover of debt due within a year: ``cash / short-term debt`` (x; methods ref. F2)."""
     return divide(cash_usd, short_term_debt_usd)
 
 
 def leverage_pct(debt_usd: float, btc_value_usd: float, cash_usd: float) -> float:
-    """Convertible Monitor leverage: ``100 x debt / (BTC value + cash)`` (METHODS.md F1).
+    """Convertible Monitor leverage: ``100 x debt / (BTC value + cash)`` (methods ref. F1).
 
     Check: MARA 2025-09-30, $3,597.6M / (52,850 x $113,972 + $826.4M) = 52.5%.
     """
@@ -77,7 +77,7 @@ def drawdown_table(
     debt_usd: float,
     shocks_pct: Iterable[float] = DEFAULT_SHOCKS_PCT,
 ) -> pd.DataFrame:
-    """BTC value, fair-value loss and leverage after BTC price drops (METHODS.md E2, F1, F2).
+    """BTC value, fair-value loss and leverage after BTC price drops (methods ref. E2, F1, F2).
 
     For each shock d (e.g. -20 for a 20% fall): price ``P x (1 + d/100)``, BTC value at that price,
     the pre-tax fair-value change on the whole holding ``BTC x P x d/100`` (negative for a fall,
@@ -129,7 +129,7 @@ def liquidity_runway_quarters(
 
 
 def conversion_shares(tranches: Sequence[ConvertibleTranche]) -> float:
-    """Shares issued if every tranche converts: ``sum(principal / conversion price)`` (METHODS.md F1)."""
+    """Shares issued if every tranche converts: ``sum(principal / conversion price)`` (methods ref. F1)."""
     return math.fsum(divide(t.principal_usd, t.conversion_price_usd) for t in tranches)
 
 

@@ -29,7 +29,7 @@ from mineresearch.metrics.network import (
 from mineresearch.network import readers
 
 # Block 840,000 (the fourth halving) was mined at about 00:09 UTC on 2024-04-20, so it is the first
-# block of that UTC day (METHODS.md section 0). Heights of other days accumulate daily block counts.
+# block of that UTC day (docs/methods.md section 0). Heights of other days accumulate daily block counts.
 ANCHOR_DATE = pd.Timestamp("2024-04-20")
 ANCHOR_HEIGHT = 840_000
 DAILY_COLUMNS = ("price_usd", "hashrate_ehs", "difficulty", "blocks", "fees_btc")

@@ -18,7 +18,7 @@ _LUKMOL_BLOCKS = ("lukmol rows (Coin Metrics HashRate and DiffMean): BlkCnt = Ha
 _PRICE = ("Daily price as each source publishes it: Coin Metrics PriceUSD, else the Yahoo BTC-USD close (the "
           "lukmol price file equals that close on every overlapping day but its last, partial one).")
 _SUBSIDY = (f"Block heights accumulate daily block counts from block {ANCHOR_HEIGHT:,} as the first block of "
-            f"{ANCHOR_DATE.date()} UTC (METHODS.md section 0); each day's subsidy is the halving schedule "
+            f"{ANCHOR_DATE.date()} UTC (docs/methods.md section 0); each day's subsidy is the halving schedule "
             "(50 BTC >> height // 210,000) summed over its blocks, split at a halving.")
 
 # table column -> (unit, daily inputs, method)
@@ -34,15 +34,16 @@ NETWORK_COLUMNS: dict[str, tuple[str, tuple[str, ...], str]] = {
     "blocks": ("blocks", ("blocks",), "Sum of daily block counts. " + _LUKMOL_BLOCKS + _FULL),
     "subsidy_btc": ("BTC", ("subsidy_btc",), "Sum of daily subsidy. " + _SUBSIDY + " " + _LUKMOL_BLOCKS + _FULL),
     "fees_btc": ("BTC", ("fees_btc",), "Sum of daily transaction fees." + _FULL),
-    "fee_share": ("fraction", ("fees_btc", "subsidy_btc"), "fees / (subsidy + fees) over the period (METHODS.md A4)."),
+    "fee_share": ("fraction", ("fees_btc", "subsidy_btc"),
+                  "fees / (subsidy + fees) over the period (methods ref. A4)."),
     "hashprice_usd_per_ph_day": ("USD/(PH/s)/day", ("price_usd", "hashrate_ehs", "subsidy_btc", "fees_btc"),
                                  "Mean of daily realized hashprice (subsidy + fees) x price / PH/s "
-                                 "(METHODS.md A3)." + _FULL),
+                                 "(methods ref. A3)." + _FULL),
     "hashprice_btc_per_ph_day": ("BTC/(PH/s)/day", ("hashrate_ehs", "subsidy_btc", "fees_btc"),
-                                 "Mean of daily (subsidy + fees) / PH/s (METHODS.md A3)." + _FULL),
+                                 "Mean of daily (subsidy + fees) / PH/s (methods ref. A3)." + _FULL),
     "btc_per_ehs_day": ("BTC/(EH/s)/day", ("hashrate_ehs", "subsidy_btc", "fees_btc"),
                         "(subsidy + fees) / days / hashrate_avg_ehs: the realized production benchmark "
-                        "(METHODS.md A2)." + _FULL),
+                        "(methods ref. A2)." + _FULL),
 }
 SOURCES_COLUMNS = ("column", "unit", "source_files", "repositories", "licences", "date_range", "method")
 

@@ -28,10 +28,22 @@ class Catalog:
 def read_catalog(data_path: str | Path | None = None) -> Catalog:
     """Read ``companies.csv`` and the ticker and period columns of ``facts.csv``."""
     folder = Path(data_path) if data_path else PACKAGE_DATA_DIR
-    with (folder / "companies.csv").open(encoding="utf-8", newline="") as fh:
-        names = {row["ticker"]: row.get("name") or row["ticker"] for row in csv.DictReader(fh)}
+    names = {row["ticker"]: row.get("name") or row["ticker"] for row in _rows(folder / "companies.csv", ("ticker",))}
     seen: dict[str, set[str]] = {}
-    with (folder / "facts.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            seen.setdefault(row["ticker"], set()).add(row["period"])
+    for row in _rows(folder / "facts.csv", ("ticker", "period")):
+        seen.setdefault(row["ticker"], set()).add(row["period"])
     return Catalog(names, {t: tuple(sorted(ps)) for t, ps in seen.items()})
+
+
+def _rows(path: Path, needed: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a CSV file; a missing file or column is a ``DataValidationError`` that names it."""
+    from mineresearch.exceptions import DataValidationError, Problem
+
+    if not path.is_file():
+        raise DataValidationError([Problem(str(path), None, None, "file not found")])
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = [c for c in needed if c not in (reader.fieldnames or [])]
+        if missing:
+            raise DataValidationError([Problem(str(path), 1, c, "column missing from the header") for c in missing])
+        return list(reader)

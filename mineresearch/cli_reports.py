@@ -42,7 +42,10 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
     try:
         values = {**parse_cli_values(list(params)), "ticker": ticker, "period": period, "static_charts": True}
         if data_path:
+            from mineresearch.dataset import load_dataset
+
             values["data_path"] = str(Path(data_path).resolve())
+            load_dataset(values["data_path"])  # another folder is validated in full before anything runs
         job = ReportJob(parse_params(ReportParams, values), _formats(fmt))  # type: ignore[arg-type]
         t0 = time.perf_counter()
         result = run_report(job, output, engine_name=engine)

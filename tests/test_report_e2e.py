@@ -113,3 +113,18 @@ def test_sector_report(tmp_path: Path) -> None:
         assert title in html
     assert "MARA" in html and "RIOT" in html
     assert len(PdfReader(result.outputs["pdf"]).pages) >= 2
+
+
+@pytest.mark.parametrize("name", ["company_quarter.ipynb", "sector_quarter.ipynb"])
+def test_notebooks_run_as_they_are_with_their_defaults(tmp_path: Path, name: str) -> None:
+    """What an analyst gets in JupyterLab: no injected values, interactive charts."""
+    import papermill as pm
+
+    from mineresearch.paths import notebooks_dir
+
+    out = tmp_path / name
+    pm.execute_notebook(str(notebooks_dir() / name), str(out), progress_bar=False, kernel_name="python3")
+    nb = nbformat.read(out, as_version=4)
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("text/html" in o.get("data", {}) and "vega" in o["data"]["text/html"] for o in outputs)

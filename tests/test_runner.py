@@ -75,3 +75,24 @@ def test_without_chromium_the_html_is_still_written(tmp_path: Path, monkeypatch:
     assert (folder / "CIFR-2025Q2.html").is_file() and (folder / "CIFR-2025Q2.ipynb").is_file()
     assert not (folder / "CIFR-2025Q2.pdf").exists()
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]
+
+
+def test_bad_data_folder_is_refused_with_file_and_column(tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from mineresearch.cli import _attach, cli
+    from mineresearch.paths import PACKAGE_DATA_DIR
+
+    _attach()
+    data = tmp_path / "data"
+    shutil.copytree(PACKAGE_DATA_DIR, data)
+    facts = data / "facts.csv"
+    lines = facts.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",USD,", ",USD thousands,", 1) if ",USD," in lines[1] else lines[1] + "x"
+    facts.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["report", "CIFR", "2025Q2", "--data", str(data), "--output", str(tmp_path / "r")])
+    assert out.exit_code == 1
+    assert "facts.csv, row 2" in out.output
+    assert not (tmp_path / "r").exists()  # nothing ran, nothing written

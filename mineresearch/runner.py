@@ -176,7 +176,7 @@ def run_report(
             if "pdf" in temps:
                 t2 = time.perf_counter()
                 try:
-                    _print_pdf(html_path, temps["pdf"], job, printer)
+                    _print_pdf(html_path, temps["pdf"], nb.metadata, printer)
                 except BrowserNotFoundError as exc:
                     no_browser = exc  # the HTML is still written; the error is raised once it is in place
                     if "html" not in temps:
@@ -202,11 +202,11 @@ def run_report(
     )
 
 
-def _print_pdf(html: Path, pdf: Path, job: ReportJob, printer: PdfPrinter | None) -> None:
+def _print_pdf(html: Path, pdf: Path, metadata: Any, printer: PdfPrinter | None) -> None:
+    from mineresearch.exporters import report_header
     from mineresearch.pdf import PdfPrinter
 
-    meta = title_metadata(job)
-    header = f"{meta['company']} · {job.params.period}"
+    header = report_header(metadata)  # the same running header as `jupyter nbconvert --to mineresearch_pdf`
     if printer is not None:
         printer.print_html(html, pdf, header=header)
         return

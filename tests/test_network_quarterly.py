@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +16,24 @@ from mineresearch.network.quarterly import add_subsidy, aggregate, build_daily
 from mineresearch.network.schema import NETWORK_COLUMNS, NETWORK_SCHEMA
 from mineresearch.paths import PACKAGE_DATA_DIR, shared_dir
 
-FIXTURE_FOLDER = Path(__file__).parent / "fixtures" / "network" / "btc_network"
+SAMPLE_FOLDER = Path(__file__).parent / "fixtures" / "network" / "sample_folder"
+# Tiny made-up files, stored under neutral names and laid out under the names build_daily looks for.
+SAMPLE_NAMES = {
+    "source-commits.txt": "_source_commits.txt",
+    "coinmetrics-subset.csv": "coinmetrics_btc_daily_2024-08-19_2025-12-29_subset.csv",
+    "blockchaincom-fees-prices.json": "krisp140_blockchaincom_transaction_fees_daily.json",
+    "difficulty.csv": "lukmol_difficulty_daily.csv",
+    "hashrate.csv": "lukmol_hashrate_daily.csv",
+    "yahoo-close.csv": "tomasalvaroba_btc_usd_yahoo_daily.csv",
+}
+
+
+def _sample_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "btc_network"
+    folder.mkdir()
+    for stored, name in SAMPLE_NAMES.items():
+        shutil.copy(SAMPLE_FOLDER / stored, folder / name)
+    return folder
 SHARED = shared_dir()
 needs_shared = pytest.mark.skipif(
     SHARED is None or not (SHARED / "btc_network").is_dir(), reason="no shared/btc_network folder"
@@ -103,8 +121,8 @@ def test_only_ended_periods_and_monthly_labels() -> None:
     assert months.loc["2024-02", "days"] == 29 and months.loc["2024-02", "blocks"] == 29 * 144
 
 
-def test_build_daily_picks_sources_and_records_them() -> None:
-    daily = build_daily(FIXTURE_FOLDER)
+def test_build_daily_picks_sources_and_records_them(tmp_path: Path) -> None:
+    daily = build_daily(_sample_folder(tmp_path))
     assert list(daily.index) == list(pd.date_range("2024-04-18", "2024-04-22"))
     assert daily["blocks"].tolist() == [150, 140, 130, 146, 147]  # lukmol identity, then Coin Metrics BlkCnt
     assert daily["source_blocks"].tolist() == ["lukmol_hashrate"] * 3 + ["coinmetrics"] * 2

@@ -74,7 +74,7 @@ def test_blockchain_com_api_json_seconds_epoch() -> None:
 
 
 def test_blockchain_com_multi_chart_json() -> None:
-    path = FIXTURES / "btc_network" / "krisp140_blockchaincom_transaction_fees_daily.json"
+    path = FIXTURES / "sample_folder" / "blockchaincom-fees-prices.json"
     both = read_blockchain_com_json(path)
     assert set(both.columns) == {"fees_btc", "price_usd"}
     assert both.loc["2024-04-20", "fees_btc"] == 90.0 and both.loc["2024-04-18", "price_usd"] == 61001.0
@@ -104,7 +104,7 @@ def test_date_value_csv_scaled_and_gaps_kept() -> None:
 
 
 def test_date_value_csv_named_columns() -> None:
-    path = FIXTURES / "btc_network" / "tomasalvaroba_btc_usd_yahoo_daily.csv"
+    path = FIXTURES / "sample_folder" / "yahoo-close.csv"
     frame = read_date_value_csv(path, "price_usd", value_field="Close", date_field="Date")
     assert frame["price_usd"].tolist() == [61000.5, 62000.25, 63000.0, 63500.0, 64500.0]
     with pytest.raises(DataValidationError) as exc:

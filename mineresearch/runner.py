@@ -77,6 +77,7 @@ def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
 
 
 _NOTEBOOKS: dict[str, Any] = {}
+_EXPORTERS: dict[str, Any] = {}
 
 
 def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.NotebookNode:
@@ -124,7 +125,9 @@ def _render_html(nb: nbformat.NotebookNode) -> str:
     from mineresearch.exporters import ReportHTMLExporter
 
     try:
-        body, _ = ReportHTMLExporter().from_notebook_node(nb)
+        if "html" not in _EXPORTERS:
+            _EXPORTERS["html"] = ReportHTMLExporter()  # one per process: its template compiles once
+        body, _ = _EXPORTERS["html"].from_notebook_node(nb)
     except Exception as exc:
         raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
     return body

@@ -53,7 +53,8 @@ def _label(name: str) -> str:
     if name in METRICS:
         label = METRICS[name].label
         return label[0].lower() + label[1:] if label[1:2].islower() else label
-    for suffix, words in (("_usd_per_btc", " per BTC"), ("_ehs", ""), ("_usd", ""), ("_pct", ""), ("_btc", "")):
+    for suffix, words in (("_usd_per_btc", " per BTC"), ("_usd_per_mwh", " (USD/MWh)"), ("_ehs", ""), ("_usd", ""),
+                          ("_pct", ""), ("_btc", "")):
         if name.endswith(suffix):
             name = name[: -len(suffix)] + words
             break

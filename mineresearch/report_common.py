@@ -45,6 +45,7 @@ def unit_formatter(unit: str) -> Callable[[Any], str]:
     table_ = {
         "USD": fmt.usd, "BTC": fmt.btc, "EH/s": fmt.ehs, "USD/BTC": fmt.usd_per_btc,
         "USD/PH/day": fmt.usd_per_ph_day, "%": lambda v: fmt.pct(v),
+        "shares": lambda v: fmt.NOT_DISCLOSED if fmt.is_missing(v) else f"{float(v) / 1e6:,.1f}M shares",
     }
     if unit in table_:
         return table_[unit]
@@ -96,6 +97,9 @@ def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence
         rows = []
         for r in company.itertuples():
             label = METRICS[r.metric].label if r.metric in METRICS else str(r.metric)
+            line_item = str(getattr(r, "line_item", "") or "").strip()
+            if line_item and line_item.lower() != "nan":
+                label += f": {line_item}"
             unit = str(r.unit)
             rows.append(f"<tr><td>{esc(label)}</td><td class=\"num\">{esc(unit_formatter(unit)(r.value))}</td>"
                         f"<td>{esc(r.source_type)}</td><td class=\"src\">{_link(str(r.source_url))}</td></tr>")

@@ -102,6 +102,8 @@ def _axis_labels(values: pd.Series) -> tuple[pd.Series, list[str]]:
 
     def label(v: object) -> str:
         if isinstance(v, int | float) and not fmt.is_missing(v):
+            if abs(float(v)) >= 10_000:
+                return f"{float(v) / 1e3:,.0f}k"  # prices: "39k" reads where "39,478" would collide
             return f"{v:,.0f}" if float(v).is_integer() or abs(float(v)) >= 100 else f"{v:,.2f}"
         return str(v)
 
@@ -144,7 +146,7 @@ def sensitivity_heatmap_chart(
     extent = float(data["margin_usd_per_btc"].abs().max()) or 1.0
     data["strong"] = data["margin_usd_per_btc"].abs() > 0.6 * extent
     scale = alt.Scale(domain=[-extent, 0, extent], range=[theme.LOSS, "#ffffff", theme.GAIN], interpolate="lab")
-    x = alt.X("x_label:O", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=0))
+    x = alt.X("x_label:O", sort=x_order, title=x_title, axis=alt.Axis(labelAngle=-45 if len(x_order) > 12 else 0))
     y = alt.Y("y_label:O", sort=list(reversed(y_order)), title=y_title)
     base = alt.Chart(data).encode(x=x, y=y)
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
@@ -155,7 +157,7 @@ def sensitivity_heatmap_chart(
             legend=alt.Legend(format="$,.0f", orient="right", gradientLength=160),
         )
     )
-    text = base.mark_text(fontSize=theme.LABEL_SIZE - 1).encode(
+    text = base.mark_text(fontSize=theme.LABEL_SIZE - (3 if len(x_order) > 10 else 1)).encode(
         text="label:N",
         color=alt.condition("datum.strong", alt.value("white"), alt.value(theme.INK)),
     )

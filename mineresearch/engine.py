@@ -13,6 +13,7 @@ restart and shutdown go through jupyter_client unchanged.
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from typing import Any
 
@@ -70,8 +71,19 @@ class WarmKernelManager(IPCKernelManager):
         if args is None:
             return cmd
         shared = os.environ.get(SHARED_ZYGOTE_ENV, "")
-        socket_path = shared if shared and os.path.exists(shared) else current_zygote().socket_path
+        socket_path = shared if shared and _answers(shared) else current_zygote().socket_path
         return [sys.executable, "-m", LAUNCHER_MODULE, "--socket", socket_path, "--", *args]
+
+
+def _answers(socket_path: str) -> bool:
+    """Whether a zygote listens on ``socket_path`` (a shared zygote that died leaves its file behind)."""
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.settimeout(1.0)
+            probe.connect(socket_path)
+    except OSError:
+        return False
+    return True
 
 
 def _last_started_cell(nb: Any) -> int | None:

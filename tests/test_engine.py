@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -135,3 +136,30 @@ def test_stopping_leaves_no_process(warm: str, tmp_path: Path) -> None:
     stop_current_zygote()
     assert not zygote.is_alive()
     assert _descendants() <= before - {zygote.pid}
+
+
+def test_shared_zygote_that_does_not_answer_falls_back_to_this_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket as socket_mod
+
+    from mineresearch.engine import SHARED_ZYGOTE_ENV, _answers
+
+    dead = tmp_path / "dead.sock"
+    listener = socket_mod.socket(socket_mod.AF_UNIX, socket_mod.SOCK_STREAM)
+    listener.bind(str(dead))
+    listener.close()  # the file stays, nobody listens: what a crashed shared zygote leaves
+    assert dead.exists() and not _answers(str(dead))
+    monkeypatch.setenv(SHARED_ZYGOTE_ENV, str(dead))
+    assert not _answers(str(tmp_path / "missing.sock"))
+    from mineresearch.engine import WarmKernelManager
+    from mineresearch.zygote import stop_current_zygote
+
+    try:
+        km = WarmKernelManager(kernel_name="python3")
+        km.connection_file = str(tmp_path / "kernel.json")
+        cmd = km.format_kernel_cmd()
+        socket_arg = cmd[cmd.index("--socket") + 1]
+        assert socket_arg != str(dead) and os.path.exists(socket_arg)  # this process's own zygote
+    finally:
+        stop_current_zygote()

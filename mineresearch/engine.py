@@ -18,7 +18,6 @@ import sys
 from typing import Any
 
 from nbclient.exceptions import DeadKernelError
-from papermill.engines import NBClientEngine
 from traitlets import default
 
 from mineresearch.kernels import IPCKernelManager
@@ -77,13 +76,17 @@ class WarmKernelManager(IPCKernelManager):
 
 def _answers(socket_path: str) -> bool:
     """Whether a zygote listens on ``socket_path`` (a shared zygote that died leaves its file behind)."""
+    from mineresearch.kernel_launch import recv_frame, send_frame
+
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-            probe.settimeout(1.0)
+            probe.settimeout(10.0)  # a zygote still importing answers once its loop runs
             probe.connect(socket_path)
-    except OSError:
+            send_frame(probe, {"op": "ping"})
+            reply, _ = recv_frame(probe)
+    except (OSError, EOFError):
         return False
-    return True
+    return bool(reply and reply.get("ok"))
 
 
 def _last_started_cell(nb: Any) -> int | None:
@@ -92,40 +95,65 @@ def _last_started_cell(nb: Any) -> int | None:
     return started[-1] if started else None
 
 
-class WarmEngine(NBClientEngine):
-    """Papermill engine running notebooks in kernels forked from a warm zygote.
+def _engine_class() -> type:
+    """Build :class:`WarmEngine` on first use.
 
-    Registered under the name ``mineresearch_warm``. A caller may still pass its own
-    ``kernel_manager_class``; by default :class:`WarmKernelManager` is used.
+    papermill loads its engine entry points (this module's ``WarmEngine`` among them) while it is
+    being imported. Defining the class only when it is first asked for lets this module be imported
+    before or after papermill without a circular import.
     """
+    from papermill.engines import NBClientEngine
+    
+    class WarmEngine(NBClientEngine):
+        """Papermill engine running notebooks in kernels forked from a warm zygote.
 
-    @classmethod
-    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
-        """Execute through nbclient with the warm kernel manager.
-
-        Args:
-            nb_man: papermill's ``NotebookExecutionManager``.
-            kernel_name: Kernel spec name from the notebook or the caller.
-            **kwargs: Passed on to papermill's nbclient engine.
-
-        Returns:
-            What papermill's nbclient engine returns.
-
-        Raises:
-            DeadKernelError: The kernel died; the message names the cell that was running, and
-                that cell is marked as failed in the output notebook.
+        Registered under the name ``mineresearch_warm``. A caller may still pass its own
+        ``kernel_manager_class``; by default :class:`WarmKernelManager` is used.
         """
-        kwargs.setdefault("kernel_manager_class", WarmKernelManager)
-        try:
-            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
-        except DeadKernelError as exc:
-            index = _last_started_cell(nb_man.nb)
-            if index is None:
-                raise
-            cell = nb_man.nb.cells[index]
-            nb_man.cell_exception(cell, cell_index=index, exception=exc)
-            first_line = (str(cell.source).strip().splitlines() or [""])[0]
-            raise DeadKernelError(f"{exc} while executing cell {index} ({first_line!r})") from exc
+
+        @classmethod
+        def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+            """Execute through nbclient with the warm kernel manager.
+
+            Args:
+                nb_man: papermill's ``NotebookExecutionManager``.
+                kernel_name: Kernel spec name from the notebook or the caller.
+                **kwargs: Passed on to papermill's nbclient engine.
+
+            Returns:
+                What papermill's nbclient engine returns.
+
+            Raises:
+                DeadKernelError: The kernel died; the message names the cell that was running, and
+                    that cell is marked as failed in the output notebook.
+            """
+            kwargs.setdefault("kernel_manager_class", WarmKernelManager)
+            try:
+                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+            except DeadKernelError as exc:
+                index = _last_started_cell(nb_man.nb)
+                if index is None:
+                    raise
+                cell = nb_man.nb.cells[index]
+                nb_man.cell_exception(cell, cell_index=index, exception=exc)
+                first_line = (str(cell.source).strip().splitlines() or [""])[0]
+                raise DeadKernelError(f"{exc} while executing cell {index} ({first_line!r})") from exc
+
+    return WarmEngine
+
+
+def _warm_engine() -> type:
+    """The one ``WarmEngine`` class of this process."""
+    engine = globals().get("WarmEngine")
+    if engine is None:
+        engine = globals()["WarmEngine"] = _engine_class()
+    return engine
+
+
+def __getattr__(name: str) -> Any:
+    if name == "WarmEngine":
+        return _warm_engine()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 ENGINE_NAME = "mineresearch_warm"
@@ -142,5 +170,5 @@ def register_engine() -> str:
     """
     from papermill.engines import papermill_engines
 
-    papermill_engines.register(ENGINE_NAME, WarmEngine)
+    papermill_engines.register(ENGINE_NAME, _warm_engine())
     return ENGINE_NAME

@@ -25,7 +25,7 @@ _WORKER: dict[str, Any] = {}
 
 
 # Imported once in the fork server, so that every worker starts with them loaded.
-# papermill comes first: importing it loads the engine entry points, ``mineresearch.engine`` among them.
+# (the order does not matter: mineresearch.engine builds its papermill class on first use)
 WORKER_PRELOAD: tuple[str, ...] = (
     "papermill", "nbconvert", "playwright.sync_api", "mineresearch.runner", "mineresearch.exporters",
     "mineresearch.pdf", "mineresearch.engine",

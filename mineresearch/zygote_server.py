@@ -124,7 +124,8 @@ class _Server:
             conn.close()
             return
         if not request or request.get("op") != "fork":
-            send_frame(conn, {"ok": True})
+            with contextlib.suppress(OSError):  # a probe that hung up must never stop the zygote
+                send_frame(conn, {"ok": True})
             conn.close()
             return
         if self.svg_socket and isinstance(request.get("env"), dict):
@@ -132,7 +133,13 @@ class _Server:
         pid = self._hand_to_spare(request, fds) or self._fork(lambda: _take_stdio(fds, request), (conn,))
         for fd in fds:
             os.close(fd)
-        send_frame(conn, {"pid": pid})
+        try:
+            send_frame(conn, {"pid": pid})
+        except OSError:  # the launcher is gone: its kernel has no owner left
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            conn.close()
+            return
         self.kernels[pid] = conn
         self.sel.register(conn, selectors.EVENT_READ, self._launcher_closed)
         if self.use_spare and self.spare is None:

@@ -212,3 +212,14 @@ def test_current_zygote_is_replaced_after_it_dies(tmp_path: Path) -> None:
     replacement.close()
     stop_current_zygote()
     assert _descendants() - before == set()
+
+
+def test_a_client_that_hangs_up_never_stops_the_zygote() -> None:
+    from mineresearch.engine import _answers
+
+    with Zygote(spare=False, svg_service=False) as started:
+        for _ in range(3):  # connect and hang up at once, as a port scanner or a dying launcher would
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+                probe.connect(started.socket_path)
+        assert _answers(started.socket_path)  # a ping is still answered
+        assert started.is_alive()

@@ -62,3 +62,36 @@ def test_pool_leaves_no_process_behind(tmp_path: Path) -> None:
         except psutil.NoSuchProcess:
             pass
     assert left == []  # workers, zygotes, kernels and browsers are all gone
+
+
+def test_workers_fork_their_kernels_from_the_shared_zygote(tmp_path: Path) -> None:
+    import threading
+
+    from mineresearch.zygote import Zygote
+
+    jobs = [(ReportJob(ReportParams(ticker=t, period="2025Q2", static_charts=True), ("html",)), t)
+            for t in ("CIFR", "MARA", "RIOT")]
+    seen: set[str] = set()
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            for p in psutil.Process().children(recursive=True):
+                try:
+                    cmd = p.cmdline()
+                except psutil.Error:
+                    continue
+                if "mineresearch.zygote_server" in cmd:
+                    seen.add(cmd[cmd.index("mineresearch.zygote_server") + 1])
+            stop.wait(0.05)
+
+    with Zygote() as shared:
+        socket_path = shared.socket_path
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        results = list(run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm",
+                                zygote_socket=socket_path))
+        stop.set()
+        watcher.join()
+    assert [r.status for r in results] == ["ok", "ok", "ok"]
+    assert seen == {socket_path}  # no worker had to start a zygote of its own

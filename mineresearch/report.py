@@ -208,7 +208,7 @@ class CompanyReport:
 
     def sources(self) -> None:
         s = self.summary.sources
-        show_html(sources_html(s.company, s.conflicts, s.notes, self.dataset))
+        show_html(sources_html(s.company, s.conflicts, s.notes))
 
 
 def _bridge_steps(bridge: pd.DataFrame) -> pd.DataFrame:

@@ -86,7 +86,7 @@ def _conflicts_table(conflicts: pd.DataFrame) -> str:
             + "".join(rows) + "</tbody></table></div>")
 
 
-def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence[str], dataset: Any) -> str:
+def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence[str]) -> str:
     """Every figure used with its source address, the conflicts, and the methodology."""
     parts: list[str] = ["<h3>Figures used</h3>"]
     if company.empty:
@@ -110,14 +110,14 @@ def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence
         parts.append("<h3>Where sources disagree</h3>")
         parts.append(_conflicts_table(conflicts))
     parts.append("<h3>Network data</h3>")
-    sources = getattr(dataset, "network_sources", None)
     parts.append(bullets([
         "Quarterly network figures are computed by mineresearch from public daily series: Coin Metrics community "
         "data (CC BY-NC 4.0, non-commercial, credit Coin Metrics), blockchain.com chart exports, and BTC price "
         "series republished in public repositories (Yahoo Finance, CoinGecko). The daily files are not "
-        "redistributed."
-    ] + ([] if sources is None else [f"{len(sources)} network columns, each with its source and licence in "
-                                     "network_sources.csv."])))
+        "redistributed.",
+        "Each network column's source files, upstream commit, licence, date range and method are listed in the "
+        "dataset's network_sources.csv.",
+    ]))
     parts.append("<h3>Methodology</h3>")
     parts.append(bullets(list(METHODOLOGY) + list(notes)))
     return "".join(parts)

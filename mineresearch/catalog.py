@@ -26,8 +26,25 @@ class Catalog:
 
 
 def read_catalog(data_path: str | Path | None = None) -> Catalog:
-    """Read ``companies.csv`` and the ticker and period columns of ``facts.csv``."""
+    """Read ``companies.csv`` and the ticker and period columns of ``facts.csv``.
+
+    The result is kept while both files are unchanged (size and modification time), so a report that asks
+    twice (the check, then the title block) reads them once.
+    """
     folder = Path(data_path) if data_path else PACKAGE_DATA_DIR
+    stamp = tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.is_file() else None
+                  for p in (folder / "companies.csv", folder / "facts.csv"))
+    key = (str(folder.resolve()), stamp)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = _read(folder)
+    return _CACHE[key]
+
+
+_CACHE: dict[tuple[str, tuple[tuple[int, int] | None, ...]], Catalog] = {}
+
+
+def _read(folder: Path) -> Catalog:
     names = {row["ticker"]: row.get("name") or row["ticker"] for row in _rows(folder / "companies.csv", ("ticker",))}
     seen: dict[str, set[str]] = {}
     for row in _rows(folder / "facts.csv", ("ticker", "period")):

@@ -186,15 +186,20 @@ class SvgService:
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the service (close its lifeline, then kill it if it lingers)."""
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if proc.stdin is not None:
-            proc.stdin.close()
-        try:
-            proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_lifeline_process(proc, timeout)
+
+
+def stop_lifeline_process(proc: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Stop a child whose stdin is its lifeline: close stdin, then kill it if it lingers past ``timeout``."""
+    if proc is None:
+        return
+    if proc.stdin is not None:
+        proc.stdin.close()
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 class _Converter:

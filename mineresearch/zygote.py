@@ -34,7 +34,7 @@ from mineresearch.kernel_launch import (
     request_kernel,
     send_frame,
 )
-from mineresearch.svg_service import SvgService
+from mineresearch.svg_service import SvgService, stop_lifeline_process
 
 DEFAULT_PRELOAD: tuple[str, ...] = (
     "ipykernel.kernelapp",
@@ -210,14 +210,7 @@ class Zygote:
         for pid in list(self._kernels):
             self.kill_kernel(pid)
         proc, self._proc = self._proc, None
-        if proc is not None:
-            if proc.stdin is not None:
-                proc.stdin.close()
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop_lifeline_process(proc, timeout)
         svg, self._svg = self._svg, None
         if svg is not None:
             svg.stop(timeout)

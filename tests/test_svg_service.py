@@ -17,25 +17,13 @@ import pandas as pd
 import psutil
 import pytest
 import vl_convert
+from process_tools import descendants as _descendants
+from process_tools import gone as _gone
 
 from mineresearch import charts
 from mineresearch.charts.render import _vl_version, chart_to_svg
 from mineresearch.svg_service import SVG_SOCKET_ENV, SvgRenderError, SvgService, render_svg
 from mineresearch.zygote import Zygote
-
-
-def _descendants() -> set[int]:
-    return {child.pid for child in psutil.Process().children(recursive=True)}
-
-
-def _gone(pid: int, timeout: float = 10.0) -> bool:
-    try:
-        psutil.Process(pid).wait(timeout)
-    except psutil.NoSuchProcess:
-        pass
-    except psutil.TimeoutExpired:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import psutil
 import pytest
 from jupyter_client import KernelManager
 from jupyter_client.blocking import BlockingKernelClient
+from process_tools import descendants as _descendants
+from process_tools import gone as _gone
 
 from mineresearch.kernel_launch import (
     ZygoteUnavailableError,
@@ -24,20 +25,6 @@ from mineresearch.kernel_launch import (
     send_frame,
 )
 from mineresearch.zygote import Zygote, current_zygote, stop_current_zygote
-
-
-def _descendants() -> set[int]:
-    return {child.pid for child in psutil.Process().children(recursive=True)}
-
-
-def _gone(pid: int, timeout: float = 10.0) -> bool:
-    try:
-        psutil.Process(pid).wait(timeout)
-    except psutil.NoSuchProcess:
-        pass
-    except psutil.TimeoutExpired:
-        return False
-    return True
 
 
 class _Kernel:

@@ -134,8 +134,11 @@ def show_chart(chart: Any | None) -> None:
 
     if _MODE["static"]:
         # the same SVG Altair's svg renderer makes, without re-validating a spec the builders made
+        from mineresearch.charts.copies import shallow_copies
         from mineresearch.charts.render import chart_to_svg
 
-        display({"image/svg+xml": chart_to_svg(chart.to_dict(validate=False))}, raw=True)
+        with shallow_copies():  # the chart is the builder's, used once: no defensive copies needed
+            spec = chart.to_dict(validate=False)
+        display({"image/svg+xml": chart_to_svg(spec)}, raw=True)
     else:
         display(chart)

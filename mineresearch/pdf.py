@@ -19,6 +19,7 @@ import contextlib
 import html
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,14 @@ A4_HEIGHT_MM = 297.0
 _PX_PER_MM = 96 / 25.4
 _ALLOWED_SCHEMES = ("file:", "data:", "blob:", "about:")
 
+_WARM_UP_HTML = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><style>body{font-family:'Helvetica Neue',Arial,"
+    "'Liberation Sans','DejaVu Sans',sans-serif}</style></head><body><h1>Warm-up</h1><p>1,234.5 <b>bold</b> "
+    "<i>italic</i></p><table><tr><td>a</td><td>1</td></tr></table><img alt='' src='data:image/svg+xml;base64,"
+    "PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnIHdpZHRoPSc4JyBoZWlnaHQ9JzgnPjx0ZXh0PjE8L3RleHQ+PC9zdmc+'>"
+    "</body></html>"
+)
+
 _BAND_OUTER = "width:100%; box-sizing:border-box; padding:0 {side}mm; -webkit-print-color-adjust:exact;"
 _BAND_INNER = (
     "display:flex; justify-content:space-between; gap:12px; color:#5b6474; font-size:7.5pt;"
@@ -75,7 +84,8 @@ def find_chromium() -> str | None:
     return None
 
 
-def _not_found_message() -> str:
+def not_found_message() -> str:
+    """Why no Chromium was found, and how to install one."""
     configured = os.environ.get(ENV_VAR, "").strip()
     where = (
         f"{ENV_VAR}={configured!r} is not an executable file"
@@ -151,7 +161,7 @@ class PdfPrinter:
             return
         executable = self.executable or find_chromium()
         if not executable or not Path(executable).is_file():
-            raise BrowserNotFoundError(_not_found_message())
+            raise BrowserNotFoundError(not_found_message())
         _refuse_running_loop()
         from playwright.sync_api import sync_playwright
 
@@ -178,6 +188,19 @@ class PdfPrinter:
         if self._playwright is not None:
             self._playwright.stop()
             self._playwright = None
+
+    def warm_up(self) -> None:
+        """Print a small page and throw the PDF away.
+
+        The first print of a fresh browser also starts its renderer and PDF processes and loads fonts;
+        doing that ahead (in the background, see :mod:`mineresearch.pdf_thread`) spares the first report.
+        """
+        if not self.running:
+            self.start()
+        with tempfile.TemporaryDirectory(prefix="mineresearch-warm-") as folder:
+            page = Path(folder) / "warm-up.html"
+            page.write_text(_WARM_UP_HTML, encoding="utf-8")
+            self.print_html(page, Path(folder) / "warm-up.pdf", header="warm-up")
 
     def _route(self, route: Any) -> None:
         url = route.request.url

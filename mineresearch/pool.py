@@ -1,8 +1,11 @@
-"""A bounded pool of report workers.
+"""A bounded pool of report workers, and one browser for all their PDFs.
 
-Each worker is a process that keeps one PDF browser open for all its reports and executes notebooks through
-the chosen papermill engine (with ``mineresearch_warm``, kernels are forked from a warm zygote). A report that
-fails is recorded and the others go on; a worker that dies is replaced and its report marked failed.
+Each worker is a process that executes notebooks through the chosen papermill engine (with
+``mineresearch_warm``, kernels are forked from a warm zygote) and renders their HTML. The PDFs are
+printed in the parent by one background browser, started while the first notebooks execute: a worker
+hands over a staged report (:class:`mineresearch.runner.StagedReport`) and goes on with its next one.
+A report that fails is recorded and the others go on; a worker that dies is replaced and its report
+run once more, then marked failed.
 """
 
 from __future__ import annotations
@@ -12,28 +15,32 @@ import os
 import queue as queue_mod
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.util import Finalize
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mineresearch.exceptions import MineResearchError
 from mineresearch.jobs import ReportJob, ReportResult
 
+if TYPE_CHECKING:
+    from mineresearch.pdf_thread import BackgroundPrinter
+    from mineresearch.runner import StagedReport
+
 _WORKER: dict[str, Any] = {}
 
 
-# Imported once in the fork server, so that every worker starts with them loaded.
-# (the order does not matter: mineresearch.engine builds its papermill class on first use)
+# Imported once in the fork server, so that every worker starts with them loaded; the last one also
+# compiles the report template. (mineresearch.engine builds its papermill class on first use.)
 WORKER_PRELOAD: tuple[str, ...] = (
-    "papermill", "nbconvert", "playwright.sync_api", "mineresearch.runner", "mineresearch.exporters",
-    "mineresearch.pdf", "mineresearch.engine",
+    "papermill", "nbconvert", "mineresearch.runner", "mineresearch.exporters", "mineresearch.engine",
+    "mineresearch.worker_warmup",
 )
 
 
 def _init_worker(engine_name: str | None, events: Any, zygote_socket: str | None = None) -> None:
-    _WORKER.update(engine=engine_name, events=events, printer=None)
+    _WORKER.update(engine=engine_name, events=events)
     if zygote_socket:
         from mineresearch.engine import SHARED_ZYGOTE_ENV
 
@@ -42,9 +49,6 @@ def _init_worker(engine_name: str | None, events: Any, zygote_socket: str | None
 
 
 def _close_worker() -> None:
-    printer = _WORKER.pop("printer", None)
-    if printer is not None:
-        printer.close()
     if _WORKER.get("engine") == "mineresearch_warm":
         try:
             from mineresearch.zygote import stop_current_zygote
@@ -53,38 +57,70 @@ def _close_worker() -> None:
         stop_current_zygote()
 
 
-def _printer() -> Any:
-    """This worker's browser, started on first use; None without Chromium (the runner then says so)."""
-    if _WORKER.get("printer") is None:
-        from mineresearch.exceptions import BrowserNotFoundError
-        from mineresearch.pdf import PdfPrinter
-
-        printer = PdfPrinter()
-        try:
-            printer.start()
-        except BrowserNotFoundError:
-            return None
-        _WORKER["printer"] = printer
-    return _WORKER["printer"]
+def _failed(job: ReportJob, exc: BaseException, input_hash: str | None) -> ReportResult:
+    """A ``failed`` result naming the report and the error (a traceback's last line for a bug)."""
+    if isinstance(exc, MineResearchError):
+        error = str(exc)
+    else:
+        error = f"{job.stem}: {traceback.format_exception_only(type(exc), exc)[-1].strip()}"
+    return ReportResult(job.stem, job.params.period, job.name, "failed", error=error, input_hash=input_hash)
 
 
-def run_one(job: ReportJob, root: Path, input_hash: str | None) -> ReportResult:
-    """Run one report in this worker; every failure becomes a ``failed`` result, never an exception."""
-    from mineresearch.runner import run_report
+def stage_one(job: ReportJob, root: Path, input_hash: str | None) -> StagedReport | ReportResult:
+    """In a worker: execute and render one report (its PDF is left to the parent), or say why it failed."""
+    from mineresearch.runner import stage_report
 
     events = _WORKER.get("events")
     if events is not None:
         events.put(("running", job.stem))
     try:
-        printer = _printer() if "pdf" in job.formats else None
-        result = run_report(job, root, engine_name=_WORKER.get("engine"), printer=printer, check=False)
-    except MineResearchError as exc:
-        result = ReportResult(job.stem, job.params.period, job.name, "failed", error=str(exc))
+        return stage_report(job, root, engine_name=_WORKER.get("engine"), check=False)
     except Exception as exc:  # noqa: BLE001 - a bug in one report must not stop the batch
-        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        result = ReportResult(job.stem, job.params.period, job.name, "failed", error=f"{job.stem}: {tb}")
-    result.input_hash = input_hash
-    return result
+        return _failed(job, exc, input_hash)
+
+
+class _Printing:
+    """The parent's side of PDFs: one background browser and one thread finishing staged reports.
+
+    The browser is launched only once the workers are running (:meth:`start`), so that it does not
+    compete with the fork server's imports, and is ready by the time the first report is staged.
+    """
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted
+        self.printer: BackgroundPrinter | None = None
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mineresearch-finish")
+
+    def start(self) -> None:
+        if not self.wanted or self.printer is not None:
+            return
+        from mineresearch.exceptions import BrowserNotFoundError
+        from mineresearch.pdf_thread import BackgroundPrinter
+
+        try:
+            self.printer = BackgroundPrinter().start()
+        except BrowserNotFoundError:
+            self.wanted = False  # each PDF then fails saying how to install one; its HTML is still written
+
+    def finish(self, staged: StagedReport, input_hash: str | None) -> Future[ReportResult]:
+        """Print the staged report's PDF and move its files into place, on the finishing thread."""
+        return self.thread.submit(self._finish, staged, input_hash)
+
+    def _finish(self, staged: StagedReport, input_hash: str | None) -> ReportResult:
+        from mineresearch.runner import finish_report
+
+        try:
+            result = finish_report(staged, self.printer)
+        except Exception as exc:  # noqa: BLE001 - one report's PDF must not stop the batch
+            return _failed(staged.job, exc, input_hash)
+        result.input_hash = input_hash
+        return result
+
+    def close(self) -> None:
+        self.thread.shutdown(wait=True)
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
 
 
 def run_pool(
@@ -100,8 +136,25 @@ def run_pool(
 
     Workers are forked from a fork server that has imported the rendering stack once. With
     ``zygote_socket`` (a running zygote's socket), every worker's kernels fork from that one zygote.
+    PDFs are printed here, by one browser for the whole pool.
     """
     pending = list(jobs)
+    printing = _Printing(any("pdf" in job.formats for job, _ in pending))
+    try:
+        yield from _run(pending, root, workers, engine_name, on_event, zygote_socket, printing)
+    finally:
+        printing.close()
+
+
+def _run(
+    pending: list[tuple[ReportJob, str | None]],
+    root: Path,
+    workers: int,
+    engine_name: str | None,
+    on_event: Callable[[str, str], None] | None,
+    zygote_socket: str | None,
+    printing: _Printing,
+) -> Iterator[ReportResult]:
     attempts: dict[str, int] = {}
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(list(WORKER_PRELOAD))
@@ -112,16 +165,22 @@ def run_pool(
             max_workers=max(1, workers), mp_context=ctx, initializer=_init_worker,
             initargs=(engine_name, events, zygote_socket),
         ) as pool:
-            futures: dict[Future[ReportResult], tuple[ReportJob, str | None]] = {
-                pool.submit(run_one, job, root, h): (job, h) for job, h in pending
+            staging: dict[Future[Any], tuple[ReportJob, str | None]] = {
+                pool.submit(stage_one, job, root, h): (job, h) for job, h in pending
             }
-            while futures:
-                done, _ = wait(futures, timeout=0.1, return_when=FIRST_COMPLETED)
+            printing.start()  # the workers are up (submitting forks them): now the browser
+            finishing: set[Future[ReportResult]] = set()
+            while staging or finishing:
+                done, _ = wait({*staging, *finishing}, timeout=0.1, return_when=FIRST_COMPLETED)
                 _drain(events, on_event)
                 for fut in done:
-                    job, h = futures.pop(fut)
-                    try:
+                    if fut in finishing:
+                        finishing.discard(fut)
                         yield fut.result()
+                        continue
+                    job, h = staging.pop(fut)
+                    try:
+                        outcome = fut.result()
                     except BrokenProcessPool:
                         attempts[job.stem] = attempts.get(job.stem, 0) + 1
                         if attempts[job.stem] < 2:
@@ -129,6 +188,11 @@ def run_pool(
                         else:
                             yield ReportResult(job.stem, job.params.period, job.name, "failed",
                                                error=f"{job.stem}: the worker process died", input_hash=h)
+                        continue
+                    if isinstance(outcome, ReportResult):
+                        yield outcome
+                    else:
+                        finishing.add(printing.finish(outcome, h))
         _drain(events, on_event)
         pending = retry
 

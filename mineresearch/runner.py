@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     import nbformat
 
     from mineresearch.pdf import PdfPrinter
+    from mineresearch.pdf_thread import BackgroundPrinter
 
 
 def check_job(job: ReportJob) -> None:
@@ -78,6 +81,7 @@ def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
 
 _NOTEBOOKS: dict[str, Any] = {}
 _EXPORTERS: dict[str, Any] = {}
+_EXPORTER_LOCK = threading.RLock()
 
 
 def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.NotebookNode:
@@ -121,45 +125,81 @@ def describe_failed_cell(path: Path) -> str:
     return ""
 
 
-def _render_html(nb: nbformat.NotebookNode) -> str:
+def _html_exporter() -> Any:
+    """This process's one HTML exporter (its template compiles once)."""
     from mineresearch.exporters import ReportHTMLExporter
 
-    try:
+    with _EXPORTER_LOCK:
         if "html" not in _EXPORTERS:
-            _EXPORTERS["html"] = ReportHTMLExporter()  # one per process: its template compiles once
-        body, _ = _EXPORTERS["html"].from_notebook_node(nb)
+            _EXPORTERS["html"] = ReportHTMLExporter()
+        return _EXPORTERS["html"]
+
+
+def warm_html_exporter() -> None:
+    """Compile the report template by rendering a one-cell notebook (a batch worker does it ahead)."""
+    import nbformat
+
+    output = nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"})
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Warm-up\n\n*a* **b**"), nbformat.v4.new_code_cell("", outputs=[output]),
+    ])
+    nb.metadata["mineresearch"] = {"title": "warm-up", "period": "", "generated": "", "data_as_of": ""}
+    with _EXPORTER_LOCK:
+        _html_exporter().from_notebook_node(nb)
+
+
+def _render_html(nb: nbformat.NotebookNode) -> str:
+    try:
+        exporter = _html_exporter()
+        with _EXPORTER_LOCK:  # waits for a warm-up still compiling the template
+            body, _ = exporter.from_notebook_node(nb)
     except Exception as exc:
         raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
     return body
 
 
-def run_report(
-    job: ReportJob,
-    output_root: Path,
-    *,
-    engine_name: str | None = None,
-    printer: PdfPrinter | None = None,
-    check: bool = True,
-) -> ReportResult:
-    """Build one report into ``output_root/<period>/<name>/``; raise a ``MineResearchError`` on failure.
+@dataclass
+class StagedReport:
+    """A report executed and rendered into hidden temporary files, waiting for its PDF and the final renames.
+
+    :func:`stage_report` makes one, :func:`finish_report` completes it; a batch can stage in worker
+    processes and print every PDF with one browser in the parent.
+    """
+
+    job: ReportJob
+    output_root: Path
+    temps: dict[str, Path]  # format -> temporary file beside the final one
+    print_source: Path | None  # the HTML to print (temps["html"] or a scratch file); None without a PDF
+    header: str
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def discard(self) -> None:
+        """Remove the temporary files (the previous good report stays as it was)."""
+        for tmp in (*self.temps.values(), *([self.print_source] if self.print_source else [])):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
+
+
+def stage_report(
+    job: ReportJob, output_root: Path, *, engine_name: str | None = None, check: bool = True
+) -> StagedReport:
+    """Execute a report's notebook and render its HTML into temporary files; raise on failure.
 
     Args:
         job: the report and its formats.
         output_root: the reports folder.
         engine_name: papermill engine (``None``: papermill's default; ``mineresearch_warm``: forked kernels).
-        printer: an open ``PdfPrinter`` to reuse for the PDF (one browser for a batch); opened here if needed.
         check: look the ticker and period up in the dataset first (skip when the caller already did).
     """
+    from mineresearch.exporters import report_header
 
     if check:
         check_job(job)
-    finals = job.outputs(output_root)
     folder = job.out_dir(output_root)
     folder.mkdir(parents=True, exist_ok=True)
-    temps = {fmt: folder / f".{job.stem}.tmp.{fmt}" for fmt in finals}
+    temps = {fmt: folder / f".{job.stem}.tmp.{fmt}" for fmt in job.outputs(output_root) if fmt != "pdf"}
     failed_nb = folder / f"{job.stem}.failed.ipynb"
-    seconds: dict[str, float] = {}
-    no_browser: BrowserNotFoundError | None = None
+    staged = StagedReport(job, Path(output_root), temps, None, "")
     t0 = time.perf_counter()
     try:
         try:
@@ -170,33 +210,58 @@ def run_report(
                 where = describe_failed_cell(failed_nb)
                 raise ReportExecutionError(f"{exc}{where} (failed notebook kept at {failed_nb})") from None
             raise
-        seconds["execute"] = time.perf_counter() - t0
-        if "html" in temps or "pdf" in temps:
+        staged.seconds["execute"] = time.perf_counter() - t0
+        staged.header = report_header(nb.metadata)  # as `jupyter nbconvert --to mineresearch_pdf` prints it
+        if "html" in job.formats or "pdf" in job.formats:
             t1 = time.perf_counter()
             html_path = temps.get("html", folder / f".{job.stem}.print.tmp.html")
+            if "pdf" in job.formats:
+                staged.print_source = html_path
             html_path.write_text(_render_html(nb), encoding="utf-8")
-            seconds["html"] = time.perf_counter() - t1
-            if "pdf" in temps:
-                t2 = time.perf_counter()
-                try:
-                    _print_pdf(html_path, temps["pdf"], nb.metadata, printer)
-                except BrowserNotFoundError as exc:
-                    no_browser = exc  # the HTML is still written; the error is raised once it is in place
-                    if "html" not in temps:
-                        temps["html"] = html_path
-                        finals["html"] = folder / f"{job.stem}.html"
-                seconds["pdf"] = time.perf_counter() - t2
-            if "html" not in temps:
-                html_path.unlink(missing_ok=True)
+            staged.seconds["html"] = time.perf_counter() - t1
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter | None = None) -> ReportResult:
+    """Print the staged report's PDF (when asked) and move every file into place; raise on failure.
+
+    Nothing is replaced unless the PDF printed. Without a browser the HTML is still put in place, then
+    ``BrowserNotFoundError`` is raised.
+
+    Args:
+        staged: what :func:`stage_report` made.
+        printer: an open printer to reuse for the PDF (one browser for a batch); opened here if needed.
+    """
+    job = staged.job
+    finals = job.outputs(staged.output_root)
+    folder = job.out_dir(staged.output_root)
+    temps = dict(staged.temps)
+    no_browser: BrowserNotFoundError | None = None
+    try:
+        if staged.print_source is not None:
+            temps["pdf"] = folder / f".{job.stem}.tmp.pdf"
+            t2 = time.perf_counter()
+            try:
+                _print_pdf(staged.print_source, temps["pdf"], staged.header, printer)
+            except BrowserNotFoundError as exc:
+                no_browser = exc  # the HTML is still written; the error is raised once it is in place
+                if "html" not in temps:
+                    temps["html"] = staged.print_source
+                    finals["html"] = folder / f"{job.stem}.html"
+            staged.seconds["pdf"] = time.perf_counter() - t2
         for fmt in ("pdf", "html", "ipynb"):
             if fmt in temps and temps[fmt].exists():
                 os.replace(temps[fmt], finals[fmt])
-        failed_nb.unlink(missing_ok=True)
+        (folder / f"{job.stem}.failed.ipynb").unlink(missing_ok=True)
     finally:
-        for tmp in temps.values():
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
-    seconds["total"] = time.perf_counter() - t0
+        staged.discard()
+        with contextlib.suppress(FileNotFoundError, KeyError):
+            temps["pdf"].unlink()
+    seconds = dict(staged.seconds)
+    seconds["total"] = sum(seconds.values())
     if no_browser is not None:
         raise BrowserNotFoundError(f"{job.stem}: HTML written to {finals['html']}, but no PDF: {no_browser}")
     return ReportResult(
@@ -205,11 +270,31 @@ def run_report(
     )
 
 
-def _print_pdf(html: Path, pdf: Path, metadata: Any, printer: PdfPrinter | None) -> None:
-    from mineresearch.exporters import report_header
+def run_report(
+    job: ReportJob,
+    output_root: Path,
+    *,
+    engine_name: str | None = None,
+    printer: PdfPrinter | BackgroundPrinter | None = None,
+    check: bool = True,
+) -> ReportResult:
+    """Build one report into ``output_root/<period>/<name>/``; raise a ``MineResearchError`` on failure.
+
+    Outputs are written to hidden temporary files and renamed into place only once everything succeeded.
+
+    Args:
+        job: the report and its formats.
+        output_root: the reports folder.
+        engine_name: papermill engine (``None``: papermill's default; ``mineresearch_warm``: forked kernels).
+        printer: an open printer to reuse for the PDF (one browser for a batch); opened here if needed.
+        check: look the ticker and period up in the dataset first (skip when the caller already did).
+    """
+    return finish_report(stage_report(job, output_root, engine_name=engine_name, check=check), printer)
+
+
+def _print_pdf(html: Path, pdf: Path, header: str, printer: PdfPrinter | BackgroundPrinter | None) -> None:
     from mineresearch.pdf import PdfPrinter
 
-    header = report_header(metadata)  # the same running header as `jupyter nbconvert --to mineresearch_pdf`
     if printer is not None:
         printer.print_html(html, pdf, header=header)
         return

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from mineresearch import charts
-from mineresearch.charts import theme
+from mineresearch.charts import copies, theme
 from mineresearch.charts.builders_company import _waterfall_rows
 from mineresearch.charts.builders_market import _hashprice_parts
 
@@ -272,3 +272,36 @@ def test_import_is_light() -> None:
 def test_names_from_data_are_escaped_in_svg() -> None:
     svg = charts.chart_to_svg(charts.peer_ranking_chart(_peers(), value_title="USD", title="A&B <Mining>", source="x"))
     assert "A&amp;B &lt;Mining&gt;" in svg and "<Mining>" not in svg
+
+
+def _specs() -> dict[str, dict[str, Any]]:
+    return {
+        f"{name}/{variant}": build(frame).to_dict()
+        for name, (build, make) in BUILDERS.items()
+        for variant, frame in _variants(make()).items()
+    }
+
+
+def test_builders_make_the_same_spec_without_altairs_deep_copies(monkeypatch: pytest.MonkeyPatch) -> None:
+    from altair.utils.schemapi import SchemaBase
+
+    altairs_own = SchemaBase.copy
+    shallow = _specs()
+    assert SchemaBase.copy is altairs_own  # the builders put Altair's copy back
+    monkeypatch.setattr(copies, "_shallow_copy", altairs_own)  # the builders now copy as Altair does
+    assert _specs() == shallow
+
+
+def test_shallow_copies_are_scoped_and_restored_after_an_error() -> None:
+    from altair.utils.schemapi import SchemaBase
+
+    base = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q").properties(width=100)
+    altairs_own = SchemaBase.copy
+    with pytest.raises(RuntimeError), copies.shallow_copies():
+        with copies.shallow_copies():
+            assert SchemaBase.copy is not altairs_own
+            assert base.copy().encoding is base.encoding  # shallow: nested objects shared
+        assert SchemaBase.copy is not altairs_own  # still inside the outer scope
+        raise RuntimeError("boom")
+    assert SchemaBase.copy is altairs_own
+    assert base.copy().encoding is not base.encoding

@@ -163,3 +163,37 @@ def test_shared_zygote_that_does_not_answer_falls_back_to_this_process(
         assert socket_arg != str(dead) and os.path.exists(socket_arg)  # this process's own zygote
     finally:
         stop_current_zygote()
+
+
+def test_kernel_managers_use_the_quick_ready_client() -> None:
+    import zmq
+
+    from mineresearch.engine import WarmKernelManager
+    from mineresearch.kernels import RECONNECT_MS, IPCKernelManager, QuickReadyClient
+
+    for manager_class in (IPCKernelManager, WarmKernelManager):
+        client = manager_class().client()
+        assert isinstance(client, QuickReadyClient)
+        # a socket that connects before the kernel has bound its endpoint retries within milliseconds
+        assert client.context.getsockopt(zmq.RECONNECT_IVL) == RECONNECT_MS
+
+
+
+def test_a_killed_kernel_is_polled_finely(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from mineresearch.kernels import KILL_POLL_S, IPCKernelManager
+
+    polls: list[float] = []
+    manager = IPCKernelManager()
+
+    async def alive() -> bool:
+        return len(polls) < 3
+
+    async def sleep(seconds: float) -> None:
+        polls.append(seconds)
+
+    monkeypatch.setattr(manager, "_async_is_alive", alive)
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+    asyncio.run(manager._async_wait())
+    assert polls == [KILL_POLL_S] * 3  # jupyter_client's default would wait 0.1 s a time

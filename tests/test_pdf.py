@@ -256,3 +256,55 @@ def test_run_outside_event_loop_moves_to_a_thread() -> None:
     assert run_outside_event_loop(lambda: 41 + 1) == 42
     with ThreadPoolExecutor(max_workers=1) as pool:  # a thread of its own: no Playwright session in it
         assert pool.submit(asyncio.run, inside()).result() is False
+
+
+def test_background_printer_without_chromium_refuses_at_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from mineresearch.pdf_thread import BackgroundPrinter
+
+    monkeypatch.delenv("MINERESEARCH_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(BrowserNotFoundError, match="apt-get install chromium"):
+        BackgroundPrinter().start()
+
+
+@pytest.mark.slow
+def test_background_printer_reports_a_browser_that_cannot_start(tmp_path: Path) -> None:
+    from mineresearch.pdf_thread import BackgroundPrinter
+
+    not_a_browser = tmp_path / "chromium"
+    not_a_browser.write_text("#!/bin/sh\nexit 3\n")
+    not_a_browser.chmod(0o755)
+    with BackgroundPrinter(str(not_a_browser)) as printer:
+        for _ in range(2):  # every caller hears of the failed launch
+            with pytest.raises(RenderError, match="could not start Chromium"):
+                printer.print_html(tmp_path / "r.html", tmp_path / "r.pdf", header="x")
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@needs_browser
+def test_background_printer_prints_like_the_printer_and_closes_its_browser(
+    report_html: Path, tmp_path: Path
+) -> None:
+    from mineresearch.pdf_thread import BackgroundPrinter
+
+    before = _chromium_pids()
+    printer = BackgroundPrinter().start()  # returns at once: the browser launches on the printer's thread
+    assert printer.running
+    for name in ("a.pdf", "b.pdf"):
+        printer.print_html(report_html, tmp_path / name, header=HEADER)
+    running = _chromium_pids() - before
+    assert running
+    printer.close()
+    for name in ("a.pdf", "b.pdf"):
+        reader = PdfReader(tmp_path / name)
+        assert len(reader.pages) >= 2
+        assert HEADER in reader.pages[0].extract_text()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in running) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in running if _alive(pid)]
+    assert not printer.running

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,45 @@ def test_workers_fork_their_kernels_from_the_shared_zygote(tmp_path: Path) -> No
         watcher.join()
     assert [r.status for r in results] == ["ok", "ok", "ok"]
     assert seen == {socket_path}  # no worker had to start a zygote of its own
+
+
+@pytest.mark.browser
+def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
+    import threading
+
+    from pypdf import PdfReader
+
+    from mineresearch.pdf import find_chromium
+
+    if find_chromium() is None:
+        pytest.skip("no Chromium on this machine")
+    jobs = [(ReportJob(ReportParams(ticker=t, period="2025Q2", static_charts=True), ("html", "pdf")), t)
+            for t in ("CIFR", "MARA", "RIOT")]
+    drivers: dict[int, int] = {}  # Playwright driver pid -> the process that runs it
+    browsers: dict[int, set[int]] = {}  # browser main process -> its ancestors
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            for p in psutil.Process().children(recursive=True):
+                try:
+                    cmd = p.cmdline()
+                    if "run-driver" in cmd:
+                        drivers[p.pid] = p.ppid()
+                    elif "chrom" in p.name() and not any(a.startswith("--type=") for a in cmd):
+                        browsers[p.pid] = {a.pid for a in p.parents()}
+                except psutil.Error:
+                    continue
+            stop.wait(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    results = list(run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm"))
+    stop.set()
+    watcher.join()
+    assert [r.status for r in results] == ["ok", "ok", "ok"], [r.error for r in results]
+    assert list(drivers.values()) == [os.getpid()]  # one browser session, in the pool's own process
+    assert browsers and all(set(drivers) <= ancestors for ancestors in browsers.values())
+    for result in results:
+        assert "pdf" in result.seconds
+        assert len(PdfReader(result.outputs["pdf"]).pages) >= 2

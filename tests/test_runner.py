@@ -96,3 +96,36 @@ def test_bad_data_folder_is_refused_with_file_and_column(tmp_path: Path) -> None
     assert out.exit_code == 1
     assert "facts.csv, row 2" in out.output
     assert not (tmp_path / "r").exists()  # nothing ran, nothing written
+
+
+@pytest.mark.slow
+def test_a_staged_report_replaces_nothing_until_it_is_finished(tmp_path: Path) -> None:
+    from mineresearch.runner import finish_report, stage_report
+
+    root = tmp_path / "reports"
+    good = run_report(_job(), root)
+    html = Path(good.outputs["html"])
+    before, inode = html.read_bytes(), html.stat().st_ino
+    staged = stage_report(_job(), root)
+    assert html.read_bytes() == before and staged.temps["html"].is_file()
+    assert staged.print_source is None and staged.header.endswith("(CIFR) \u00b7 2025Q2")
+    staged.discard()  # e.g. the parent of a batch could not print it
+    assert html.read_bytes() == before and html.stat().st_ino == inode
+    assert not [p for p in html.parent.iterdir() if p.name.startswith(".")]
+
+    result = finish_report(stage_report(_job(), root))
+    assert result.status == "ok" and set(result.seconds) == {"execute", "html", "total"}
+    assert html.stat().st_ino != inode  # the new file was renamed into place
+    assert not [p for p in html.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_importing_the_worker_warm_up_compiles_the_report_template() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import mineresearch.runner as r; assert 'html' not in r._EXPORTERS; "
+        "import mineresearch.worker_warmup; assert 'html' in r._EXPORTERS; print('ok')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]

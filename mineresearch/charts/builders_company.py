@@ -17,8 +17,10 @@ from mineresearch.charts.builders_base import (
     prepare,
     sign_colour,
 )
+from mineresearch.charts.copies import owned_charts
 
 
+@owned_charts
 def output_vs_net_income_chart(df: pd.DataFrame, *, title: str | None = None, source: str) -> alt.VConcatChart:
     """BTC produced (bars, left axis) against net income (line, right axis), every quarter on file.
 
@@ -87,6 +89,7 @@ def _waterfall_rows(data: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+@owned_charts
 def margin_waterfall_chart(df: pd.DataFrame, *, title: str | None = None, source: str) -> alt.VConcatChart:
     """Bridge from revenue to net income, one horizontal bar a step, in the order given.
 
@@ -122,6 +125,7 @@ def margin_waterfall_chart(df: pd.DataFrame, *, title: str | None = None, source
     return framed(body, title=title, source=source)
 
 
+@owned_charts
 def cost_stack_chart(
     df: pd.DataFrame, *, price_usd: float | None = None, title: str | None = None, source: str
 ) -> alt.VConcatChart:

@@ -8,6 +8,7 @@ import pandas as pd
 from mineresearch import formatting as fmt
 from mineresearch.charts import theme
 from mineresearch.charts.builders_base import band_width, framed, period_axis, placeholder, prepare
+from mineresearch.charts.copies import owned_charts
 
 # The fourth halving: block 840,000 on 2024-04-20, subsidy 6.25 -> 3.125 BTC.
 HALVING_PERIOD = "2024Q2"
@@ -46,6 +47,7 @@ def _halving_layer(periods: list[str], *, labelled: bool) -> list[alt.Chart]:
     return [rule, label.encode(x=alt.X("period:O", sort=periods), text="text:N")]
 
 
+@owned_charts
 def network_context_chart(df: pd.DataFrame, *, title: str | None = None, source: str) -> alt.VConcatChart:
     """Hashprice (top panel) and network hashrate (bottom panel) by quarter, the halving marked.
 
@@ -112,6 +114,7 @@ def _axis_labels(values: pd.Series) -> tuple[pd.Series, list[str]]:
     return labels, order
 
 
+@owned_charts
 def sensitivity_heatmap_chart(
     df: pd.DataFrame,
     *,

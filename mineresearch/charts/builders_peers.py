@@ -8,12 +8,14 @@ import pandas as pd
 from mineresearch import formatting as fmt
 from mineresearch.charts import theme
 from mineresearch.charts.builders_base import framed, placeholder, prepare, sign_colour
+from mineresearch.charts.copies import owned_charts
 
 _BTC = "BTC at scenario price"
 _CASH = "Cash"
 _DEBT = "Debt (tick)"
 
 
+@owned_charts
 def treasury_drawdown_chart(df: pd.DataFrame, *, title: str | None = None, source: str) -> alt.VConcatChart:
     """Reserves (BTC value + cash) against debt under BTC price scenarios, leverage labelled.
 
@@ -65,6 +67,7 @@ def treasury_drawdown_chart(df: pd.DataFrame, *, title: str | None = None, sourc
     return framed(body, title=title, source=source)
 
 
+@owned_charts
 def peer_ranking_chart(
     df: pd.DataFrame,
     *,
@@ -114,6 +117,7 @@ def peer_ranking_chart(
     return framed(body, title=title, source=source)
 
 
+@owned_charts
 def peer_scatter_chart(
     df: pd.DataFrame,
     *,

@@ -155,6 +155,11 @@ class PdfPrinter:
         """True between :meth:`start` and :meth:`close`."""
         return self._browser is not None
 
+    @property
+    def connected(self) -> bool:
+        """True while the browser is running and reachable (False after it crashed or was killed)."""
+        return self._browser is not None and bool(self._browser.is_connected())
+
     def start(self) -> None:
         """Launch the browser (once; a second call does nothing)."""
         if self.running:

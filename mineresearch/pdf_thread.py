@@ -4,7 +4,8 @@ Starting Chromium and Playwright's driver, and printing a first page, take about
 worker that started its browser only when its first PDF was due would wait that long; with
 :class:`BackgroundPrinter` the browser is launched and warmed up in the background while the first
 notebook executes. Playwright's sync API ties a browser to the thread that started it, so every call
-runs on the printer's one thread; callers block until their PDF is written.
+runs on the printer's one thread; callers block until their PDF is written. A browser that died (a crash,
+the out-of-memory killer) is replaced, and the PDF it was printing is tried once more.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from mineresearch.exceptions import BrowserNotFoundError
+from mineresearch.exceptions import BrowserNotFoundError, RenderError
 from mineresearch.pdf import PdfPrinter, find_chromium, not_found_message
 
 
@@ -69,9 +70,18 @@ class BackgroundPrinter:
         assert self._thread is not None and self._started is not None and self._printer is not None
         self._started.result()  # a failed launch is raised to every caller
         printer = self._printer
-        return self._thread.submit(
-            lambda: printer.print_html(html_path, pdf_path, header=header, footer_note=footer_note)
-        ).result()
+
+        def print_once_more_if_the_browser_died() -> Path:
+            try:
+                return printer.print_html(html_path, pdf_path, header=header, footer_note=footer_note)
+            except RenderError:
+                if printer.connected:
+                    raise
+            printer.close()
+            printer.start()
+            return printer.print_html(html_path, pdf_path, header=header, footer_note=footer_note)
+
+        return self._thread.submit(print_once_more_if_the_browser_died).result()
 
     def close(self) -> None:
         """Close the browser and stop the thread; no Chromium process is left behind."""

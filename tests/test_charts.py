@@ -305,3 +305,20 @@ def test_shallow_copies_are_scoped_and_restored_after_an_error() -> None:
         raise RuntimeError("boom")
     assert SchemaBase.copy is altairs_own
     assert base.copy().encoding is not base.encoding
+
+
+def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Altair turns a string or dict encoding into a channel through a converter that hashes the schema of
+    # every one of its ~500 classes, per call; the builders hand it channel objects instead.
+    from altair.utils import schemapi
+
+    conversions: list[object] = []
+    original = schemapi._FromDict.__init__
+
+    def counting(self: object, *args: Any, **kwargs: Any) -> None:
+        conversions.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(schemapi._FromDict, "__init__", counting)
+    _specs()
+    assert conversions == []

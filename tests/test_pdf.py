@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import time
@@ -308,3 +309,23 @@ def test_background_printer_prints_like_the_printer_and_closes_its_browser(
         time.sleep(0.1)
     assert not [pid for pid in running if _alive(pid)]
     assert not printer.running
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@needs_browser
+def test_background_printer_replaces_a_browser_that_died(report_html: Path, tmp_path: Path) -> None:
+    import signal
+
+    from mineresearch.pdf_thread import BackgroundPrinter
+
+    before = _chromium_pids()
+    with BackgroundPrinter() as printer:
+        printer.print_html(report_html, tmp_path / "a.pdf", header=HEADER)
+        killed = _chromium_pids() - before
+        for pid in killed:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)  # the browser dies between two reports
+        printer.print_html(report_html, tmp_path / "b.pdf", header=HEADER)
+        assert killed and (_chromium_pids() - before) - killed  # a new browser printed it
+    assert HEADER in PdfReader(tmp_path / "b.pdf").pages[0].extract_text()

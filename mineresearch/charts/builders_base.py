@@ -57,7 +57,7 @@ def source_line(source: str, *, wrap: int = 95) -> alt.Chart:
             lineHeight=theme.SOURCE_SIZE + 3,
             color=theme.MUTED,
         )
-        .encode(text="source:N")
+        .encode(text=alt.Text("source:N"))
         .properties(width=10, height=(theme.SOURCE_SIZE + 3) * len(lines))
     )
 
@@ -85,7 +85,7 @@ def placeholder(*, title: str, source: str, message: str = NO_DATA) -> alt.VConc
     body = (
         alt.Chart(alt.Data(values=[{"message": message}]))
         .mark_text(align="left", x=0, y=20, fontSize=theme.LABEL_SIZE, color=theme.MUTED)
-        .encode(text="message:N")
+        .encode(text=alt.Text("message:N"))
         .properties(width=theme.PLOT_WIDTH, height=40)
     )
     return framed(body, title=title, source=source)

@@ -50,10 +50,10 @@ def output_vs_net_income_chart(df: pd.DataFrame, *, title: str | None = None, so
     )
     income_axis = alt.Axis(orient="right", format="$,.0f", grid=False)
     income_y = alt.Y("net_income_musd:Q", title="Net income (line, USD millions)", axis=income_axis)
-    zero = alt.Chart(data).mark_rule(strokeDash=[4, 3], color=theme.MUTED).encode(y=alt.datum(0))
+    zero = alt.Chart(data).mark_rule(strokeDash=[4, 3], color=theme.MUTED).encode(y=alt.YDatum(0))
     line = base.mark_line(color=theme.INK).encode(y=income_y)
     points = base.mark_point(filled=True, size=48, opacity=1).encode(
-        y="net_income_musd:Q", color=alt.Color("colour:N", scale=None)
+        y=alt.Y("net_income_musd:Q"), color=alt.Color("colour:N", scale=None)
     )
     income = alt.layer(zero, line, points)
     body = (
@@ -116,11 +116,13 @@ def margin_waterfall_chart(df: pd.DataFrame, *, title: str | None = None, source
     base = alt.Chart(rows).encode(y=y)
     bars = base.mark_bar(height={"band": 0.7}).encode(
         x=alt.X("start_musd:Q", title="USD millions", axis=alt.Axis(format="$,.0f", tickCount=6)),
-        x2="end_musd:Q",
+        x2=alt.X2("end_musd:Q"),
         color=alt.Color("colour:N", scale=None),
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=theme.LABEL_SIZE - 1).encode(x="label_at:Q", text="label:N")
-    zero = alt.Chart(rows).mark_rule(color=theme.MUTED).encode(x=alt.datum(0))
+    labels = base.mark_text(align="left", dx=4, fontSize=theme.LABEL_SIZE - 1).encode(
+        x=alt.X("label_at:Q"), text=alt.Text("label:N")
+    )
+    zero = alt.Chart(rows).mark_rule(color=theme.MUTED).encode(x=alt.XDatum(0))
     body = alt.layer(bars, zero, labels).properties(width=theme.PLOT_WIDTH - 120, height=24 * len(rows))
     return framed(body, title=title, source=source)
 
@@ -169,15 +171,15 @@ def cost_stack_chart(
     base = alt.Chart(rows).encode(x=x)
     bars = base.mark_bar(width={"band": 0.65}).encode(
         y=alt.Y("start:Q", title="USD per BTC", axis=alt.Axis(format="$,.0f")),
-        y2="end:Q",
+        y2=alt.Y2("end:Q"),
         color=alt.Color("colour:N", scale=None),
     )
-    labels = base.mark_text(baseline="bottom", dy=-3).encode(y="end:Q", text="label:N")
+    labels = base.mark_text(baseline="bottom", dy=-3).encode(y=alt.Y("end:Q"), text=alt.Text("label:N"))
     layers: list[alt.Chart] = [bars, labels]
     if price_usd is not None and not fmt.is_missing(price_usd):
         price = pd.DataFrame({"price": [float(price_usd)], "text": [f"Average BTC price {fmt.usd(price_usd)}"]})
-        rule = alt.Chart(price).mark_rule(color=theme.GAIN, strokeDash=[6, 3], size=1.5).encode(y="price:Q")
+        rule = alt.Chart(price).mark_rule(color=theme.GAIN, strokeDash=[6, 3], size=1.5).encode(y=alt.Y("price:Q"))
         text = alt.Chart(price).mark_text(align="left", baseline="bottom", x=2, dy=-3, color=theme.GAIN)
-        layers += [rule, text.encode(y="price:Q", text="text:N")]
+        layers += [rule, text.encode(y=alt.Y("price:Q"), text=alt.Text("text:N"))]
     body = alt.layer(*layers).properties(width=theme.PLOT_WIDTH - 20, height=theme.PLOT_HEIGHT)
     return framed(body, title=title, source=source)

@@ -44,7 +44,7 @@ def _halving_layer(periods: list[str], *, labelled: bool) -> list[alt.Chart]:
     label = alt.Chart(mark).mark_text(align="left", baseline="top", dx=4, y=2, color=theme.LOSS)
     if not labelled:
         return [rule]
-    return [rule, label.encode(x=alt.X("period:O", sort=periods), text="text:N")]
+    return [rule, label.encode(x=alt.X("period:O", sort=periods), text=alt.Text("text:N"))]
 
 
 @owned_charts
@@ -161,8 +161,8 @@ def sensitivity_heatmap_chart(
         )
     )
     text = base.mark_text(fontSize=theme.LABEL_SIZE - (3 if len(x_order) > 10 else 1)).encode(
-        text="label:N",
-        color=alt.condition("datum.strong", alt.value("white"), alt.value(theme.INK)),
+        text=alt.Text("label:N"),
+        color=alt.ColorValue(theme.INK, condition={"test": "datum.strong", "value": "white"}),
     )
     height = min(theme.PLOT_HEIGHT + 40, 40 * max(len(y_order), 1))
     body = alt.layer(cells, text).properties(width=theme.PLOT_WIDTH - 180, height=height)

@@ -60,9 +60,9 @@ def treasury_drawdown_chart(df: pd.DataFrame, *, title: str | None = None, sourc
     )
     base = alt.Chart(data).encode(x=x)
     debt = base.mark_tick(thickness=3, size=48).encode(
-        y="debt_musd:Q", color=alt.Color("part:N", scale=colours, title=None)
+        y=alt.Y("debt_musd:Q"), color=alt.Color("part:N", scale=colours, title=None)
     )
-    labels = base.mark_text(baseline="bottom", dy=-8).encode(y="top_musd:Q", text="label:N")
+    labels = base.mark_text(baseline="bottom", dy=-8).encode(y=alt.Y("top_musd:Q"), text=alt.Text("label:N"))
     body = alt.layer(reserves, debt, labels).properties(width=theme.PLOT_WIDTH, height=theme.PLOT_HEIGHT)
     return framed(body, title=title, source=source)
 
@@ -108,9 +108,11 @@ def peer_ranking_chart(
         x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=value_format)),
         color=alt.Color("colour:N", scale=None),
     )
-    labels = base.mark_text(align="left", dx=4).encode(x="label_at:Q", text=alt.Text("value:Q", format=value_format))
-    missing = base.mark_text(align="left", x=4, color=theme.MUTED).encode(text="note:N")
-    zero = alt.Chart(data).mark_rule(color=theme.MUTED).encode(x=alt.datum(0))
+    labels = base.mark_text(align="left", dx=4).encode(
+        x=alt.X("label_at:Q"), text=alt.Text("value:Q", format=value_format)
+    )
+    missing = base.mark_text(align="left", x=4, color=theme.MUTED).encode(text=alt.Text("note:N"))
+    zero = alt.Chart(data).mark_rule(color=theme.MUTED).encode(x=alt.XDatum(0))
     body = alt.layer(bars, zero, labels, missing).properties(
         width=theme.PLOT_WIDTH - 60, height=max(22 * len(data), 60)
     )
@@ -153,11 +155,11 @@ def peer_scatter_chart(
         y=alt.Y("y:Q", title=y_title, axis=alt.Axis(format=y_format), scale=alt.Scale(zero=False, nice=True)),
     )
     points = base.mark_point(filled=True, size=64, color=theme.NEUTRAL, opacity=1)
-    labels = base.mark_text(align="left", dx=7, dy=-6).encode(text="ticker:N")
+    labels = base.mark_text(align="left", dx=7, dy=-6).encode(text=alt.Text("ticker:N"))
     layers: list[alt.Chart] = [points, labels]
     if data["y"].min() < 0 < data["y"].max():
-        layers.insert(0, alt.Chart(data).mark_rule(color=theme.MUTED).encode(y=alt.datum(0)))
+        layers.insert(0, alt.Chart(data).mark_rule(color=theme.MUTED).encode(y=alt.YDatum(0)))
     if data["x"].min() < 0 < data["x"].max():
-        layers.insert(0, alt.Chart(data).mark_rule(color=theme.MUTED).encode(x=alt.datum(0)))
+        layers.insert(0, alt.Chart(data).mark_rule(color=theme.MUTED).encode(x=alt.XDatum(0)))
     body = alt.layer(*layers).properties(width=theme.PLOT_WIDTH, height=theme.PLOT_HEIGHT + 40)
     return framed(body, title=title, source=source)

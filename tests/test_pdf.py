@@ -111,6 +111,14 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+def _still_alive_after(pids: set[int], timeout: float = 5.0) -> list[int]:
+    """Those of ``pids`` still running once ``timeout`` seconds have passed (or all are gone)."""
+    deadline = time.monotonic() + timeout
+    while any(_alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return [pid for pid in pids if _alive(pid)]
+
+
 @pytest.fixture(scope="module")
 def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nb = nbformat.read(FIXTURE, as_version=4)
@@ -220,10 +228,7 @@ def test_close_leaves_no_chromium_running(report_html: Path, tmp_path: Path) -> 
     with ThreadPoolExecutor(max_workers=1) as pool:
         running = pool.submit(print_and_close).result()
     assert running, "expected Chromium processes while the printer is open"
-    deadline = time.monotonic() + 5
-    while any(_alive(pid) for pid in running) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in running if _alive(pid)]
+    assert _still_alive_after(running) == []
     assert not own.running
 
 
@@ -304,10 +309,7 @@ def test_background_printer_prints_like_the_printer_and_closes_its_browser(
         reader = PdfReader(tmp_path / name)
         assert len(reader.pages) >= 2
         assert HEADER in reader.pages[0].extract_text()
-    deadline = time.monotonic() + 5
-    while any(_alive(pid) for pid in running) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in running if _alive(pid)]
+    assert _still_alive_after(running) == []
     assert not printer.running
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +33,29 @@ def _cells(nb: nbformat.NotebookNode) -> list[dict[str, Any]]:
             ]
         out.append(item)
     return out
+
+
+@contextmanager
+def _watching(look: Callable[[psutil.Process], None]) -> Iterator[None]:
+    """Call ``look`` on every process below this one, every 50 ms, while the block runs."""
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            for p in psutil.Process().children(recursive=True):
+                try:
+                    look(p)
+                except psutil.Error:
+                    continue
+            stop.wait(0.05)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def test_pool_report_equals_plain_papermill(tmp_path: Path) -> None:
@@ -66,42 +92,27 @@ def test_pool_leaves_no_process_behind(tmp_path: Path) -> None:
 
 
 def test_workers_fork_their_kernels_from_the_shared_zygote(tmp_path: Path) -> None:
-    import threading
-
     from mineresearch.zygote import Zygote
 
     jobs = [(ReportJob(ReportParams(ticker=t, period="2025Q2", static_charts=True), ("html",)), t)
             for t in ("CIFR", "MARA", "RIOT")]
     seen: set[str] = set()
-    stop = threading.Event()
 
-    def watch() -> None:
-        while not stop.is_set():
-            for p in psutil.Process().children(recursive=True):
-                try:
-                    cmd = p.cmdline()
-                except psutil.Error:
-                    continue
-                if "mineresearch.zygote_server" in cmd:
-                    seen.add(cmd[cmd.index("mineresearch.zygote_server") + 1])
-            stop.wait(0.05)
+    def look(p: psutil.Process) -> None:
+        cmd = p.cmdline()
+        if "mineresearch.zygote_server" in cmd:
+            seen.add(cmd[cmd.index("mineresearch.zygote_server") + 1])
 
-    with Zygote() as shared:
+    with Zygote() as shared, _watching(look):
         socket_path = shared.socket_path
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
         results = list(run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm",
                                 zygote_socket=socket_path))
-        stop.set()
-        watcher.join()
     assert [r.status for r in results] == ["ok", "ok", "ok"]
     assert seen == {socket_path}  # no worker had to start a zygote of its own
 
 
 @pytest.mark.browser
 def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
-    import threading
-
     from pypdf import PdfReader
 
     from mineresearch.pdf import find_chromium
@@ -112,26 +123,16 @@ def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
             for t in ("CIFR", "MARA", "RIOT")]
     drivers: dict[int, int] = {}  # Playwright driver pid -> the process that runs it
     browsers: dict[int, set[int]] = {}  # browser main process -> its ancestors
-    stop = threading.Event()
 
-    def watch() -> None:
-        while not stop.is_set():
-            for p in psutil.Process().children(recursive=True):
-                try:
-                    cmd = p.cmdline()
-                    if "run-driver" in cmd:
-                        drivers[p.pid] = p.ppid()
-                    elif "chrom" in p.name() and not any(a.startswith("--type=") for a in cmd):
-                        browsers[p.pid] = {a.pid for a in p.parents()}
-                except psutil.Error:
-                    continue
-            stop.wait(0.05)
+    def look(p: psutil.Process) -> None:
+        cmd = p.cmdline()
+        if "run-driver" in cmd:
+            drivers[p.pid] = p.ppid()
+        elif "chrom" in p.name() and not any(a.startswith("--type=") for a in cmd):
+            browsers[p.pid] = {a.pid for a in p.parents()}
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    results = list(run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm"))
-    stop.set()
-    watcher.join()
+    with _watching(look):
+        results = list(run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm"))
     assert [r.status for r in results] == ["ok", "ok", "ok"], [r.error for r in results]
     assert list(drivers.values()) == [os.getpid()]  # one browser session, in the pool's own process
     assert browsers and all(set(drivers) <= ancestors for ancestors in browsers.values())

@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -18,7 +19,7 @@ import pandas as pd
 from mineresearch.formatting import NOT_DISCLOSED
 
 Formatter = Callable[[Any], str]
-_MODE: dict[str, bool] = {"static": False}
+_MODE: dict[str, bool] = {"static": False, "discard": False}
 _NUMBER = re.compile(r"^[-+]?\$?[-+]?[0-9][0-9,.]*(%| ?[kMB]| BTC| EH/s| per BTC|/PH/day|x| quarters| MW)?$")
 
 
@@ -107,7 +108,23 @@ def show_html(*parts: str) -> None:
     """Display HTML fragments as one output."""
     from IPython.display import HTML, display
 
-    display(HTML("".join(p for p in parts if p)))
+    if not _MODE["discard"]:
+        display(HTML("".join(p for p in parts if p)))
+
+
+@contextmanager
+def outputs_discarded() -> Iterator[None]:
+    """Within: sections compute everything, charts down to their Vega-Lite spec, but display nothing.
+
+    For warming a process up (:mod:`mineresearch.kernel_warmup`): no output, and no chart conversion,
+    whose JavaScript runtime starts threads.
+    """
+    previous = _MODE["discard"]
+    _MODE["discard"] = True
+    try:
+        yield
+    finally:
+        _MODE["discard"] = previous
 
 
 def use_chart_mode(static: bool) -> None:
@@ -139,6 +156,7 @@ def show_chart(chart: Any | None) -> None:
 
         with shallow_copies():  # the chart is the builder's, used once: no defensive copies needed
             spec = chart.to_dict(validate=False)
-        display({"image/svg+xml": chart_to_svg(spec)}, raw=True)
-    else:
+        if not _MODE["discard"]:
+            display({"image/svg+xml": chart_to_svg(spec)}, raw=True)
+    elif not _MODE["discard"]:
         display(chart)

@@ -53,6 +53,7 @@ DEFAULT_PRELOAD: tuple[str, ...] = (
     "mineresearch.report",
     "mineresearch.sector",
     "mineresearch.dataset:load_dataset",  # the packaged dataset, read once and inherited by every kernel
+    "mineresearch.kernel_warmup:warm_report_code",  # first-use imports and Altair's caches, done once
 )
 
 

@@ -210,3 +210,33 @@ def test_a_client_that_hangs_up_never_stops_the_zygote() -> None:
                 probe.connect(started.socket_path)
         assert _answers(started.socket_path)  # a ping is still answered
         assert started.is_alive()
+
+
+def test_report_warm_up_is_silent_and_converts_no_chart(
+    monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import mineresearch.charts.render as render
+    from mineresearch.display import _MODE
+    from mineresearch.kernel_warmup import _sections, warm_report_code
+    from mineresearch.report import CompanyReport
+
+    def refuse(spec: object) -> str:
+        raise AssertionError("the warm-up must not start vl-convert (threads) in the zygote")
+
+    import altair as alt
+
+    monkeypatch.setattr(render, "chart_to_svg", refuse)
+    theme, renderer = alt.theme.active, alt.renderers.active
+    warm_report_code()
+    assert capfd.readouterr() == ("", "")
+    assert (alt.theme.active, alt.renderers.active) == (theme, renderer)  # a plain chart looks as it would
+    assert _MODE["discard"] is False  # display works again afterwards
+    assert {"headline", "margin_bridge", "treasury", "sources"} <= set(_sections(CompanyReport))
+
+
+def test_zygote_preloads_the_report_warm_up() -> None:
+    from mineresearch.zygote import DEFAULT_PRELOAD
+
+    assert DEFAULT_PRELOAD.index("mineresearch.kernel_warmup:warm_report_code") > DEFAULT_PRELOAD.index(
+        "mineresearch.dataset:load_dataset"
+    )

@@ -1,6 +1,7 @@
 """Number formatting for prose, tables and chart labels, one convention everywhere.
 
-- USD with a scale: ``$45.8M``, ``$1.2B``; below a million in full: ``$27,324``.
+- USD with a scale: ``$45.8M``, ``$1.2B``; below a million in full: ``$27,324``. A table column of
+  amounts keeps one scale (:func:`usd_column`): ``$0.04M`` under ``$29.7M``, not ``$41,105``.
 - Negatives carry a leading minus before the currency sign: ``-$45.8M``.
 - Missing values (None, NaN) read ``not disclosed``: the reports never guess a figure.
 - Percent values are given in percent units (``35.4`` means 35.4%); shares in fractions go through
@@ -14,6 +15,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from collections.abc import Callable, Iterable
 
 NOT_DISCLOSED = "not disclosed"
 
@@ -57,6 +59,45 @@ def usd(value: float | None, *, decimals: int = 1) -> str:
     else:
         body = f"{size:,.0f}"
     return f"{_sign(v)}${body}"
+
+
+def usd_column(values: Iterable[float | None], *, decimals: int = 1) -> Callable[[float | None], str]:
+    """A formatter that writes a column of amounts in the scale :func:`usd` picks for its largest one.
+
+    In millions or billions, an amount too small to show with ``decimals`` gets up to two more decimals
+    (``$0.04M``, ``$0.003M``) rather than reading as zero; one smaller still is written in full, and an
+    exact zero reads ``$0``.
+
+    Args:
+        values: The column's amounts in USD (missing ones are ignored).
+        decimals: Decimals shown in millions and billions.
+
+    Returns:
+        A function from one amount to its text (``not disclosed`` when missing).
+    """
+    present = [abs(float(v)) for v in values if not is_missing(v)]  # type: ignore[arg-type]
+    largest = max(present, default=0.0)
+    if round(largest / 1e6, decimals) >= 1000:
+        scale, suffix = 1e9, "B"
+    elif largest >= 1e6:
+        scale, suffix = 1e6, "M"
+    else:
+        return lambda value: usd(value, decimals=decimals)
+
+    def formatted(value: float | None) -> str:
+        if is_missing(value):
+            return NOT_DISCLOSED
+        v = float(value)  # type: ignore[arg-type]
+        if v == 0:
+            return "$0"
+        places = decimals
+        while round(abs(v) / scale, places) == 0:
+            if places == decimals + 2:
+                return usd(v, decimals=decimals)
+            places += 1
+        return f"{_sign(v)}${abs(v) / scale:,.{places}f}{suffix}"
+
+    return formatted
 
 
 def usd_per_btc(value: float | None) -> str:

@@ -132,12 +132,13 @@ class CompanyReport:
         show_chart(charts.margin_waterfall_chart(steps, source=COMPANY_SOURCE))
         shown = m.bridge.assign(amount=m.bridge["value_usd"]).loc[:, ["label", "amount", "cumulative_usd"]]
         shown.columns = ["Line", "Effect on net income", "Running total"]
-        parts = [table(shown, formats={"Effect on net income": fmt.usd, "Running total": fmt.usd},
+        amounts = fmt.usd_column([*shown["Effect on net income"], *shown["Running total"]])  # one scale
+        parts = [table(shown, formats={"Effect on net income": amounts, "Running total": amounts},
                        caption="Revenue to net income (reconciles to the reported figure)",
                        highlight_negative=("Effect on net income",))]
         if not m.revenue_split.empty:
             split = m.revenue_split.loc[:, ["label", "usd"]].rename(columns={"label": "Effect", "usd": "USD"})
-            parts.append(table(split, formats={"USD": fmt.usd}, highlight_negative=("USD",),
+            parts.append(table(split, formats={"USD": fmt.usd_column(split["USD"])}, highlight_negative=("USD",),
                                caption=f"Change in {_basis(m.revenue_split_basis)} against the prior quarter: "
                                        "volume, network and price effects"))
         show_html(*parts, missing_note(m.missing))

@@ -49,7 +49,8 @@ def show_breakevens(report: Any) -> None:
         s.columns = ["Scenario", "BTC price", "Power price", "Quarterly mining cash flow", "Change vs base"]
         show_html(table(s, formats={"BTC price": lambda v: fmt.pct(v, decimals=0, signed=True),
                                     "Power price": lambda v: fmt.pct(v, decimals=0, signed=True),
-                                    "Quarterly mining cash flow": fmt.usd, "Change vs base": fmt.usd},
+                                    "Quarterly mining cash flow": fmt.usd_column(s["Quarterly mining cash flow"]),
+                                    "Change vs base": fmt.usd_column(s["Change vs base"])},
                         highlight_negative=("Quarterly mining cash flow", "Change vs base"),
                         caption="Cash-flow stress: output and other cash costs held at the quarter's level"))
 
@@ -85,7 +86,8 @@ def show_treasury(report: Any) -> None:
         d.columns = ["BTC price shock", "BTC price", "Value of BTC held", "Fair-value change (pre-tax)", "Leverage"]
         parts.append(table(d, formats={"BTC price shock": lambda v: fmt.pct(v, decimals=0, signed=True),
                                        "BTC price": lambda v: fmt.usd(v, decimals=0) if abs(v) < 1e6 else fmt.usd(v),
-                                       "Value of BTC held": fmt.usd, "Fair-value change (pre-tax)": fmt.usd,
+                                       "Value of BTC held": fmt.usd_column(d["Value of BTC held"]),
+                                       "Fair-value change (pre-tax)": fmt.usd_column(d["Fair-value change (pre-tax)"]),
                                        "Leverage": lambda v: fmt.pct(v)},
                            highlight_negative=("Fair-value change (pre-tax)",),
                            caption="BTC drawdown: cash and debt held at the quarter-end level"))

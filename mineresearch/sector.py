@@ -86,7 +86,8 @@ class SectorReport:
                           "realized_hashrate_ehs", "btc_held", "leverage_pct"]]
         shown.columns = ["Ticker", "BTC produced", "Revenue", "Net income", "All-in cost/BTC", "Realized EH/s",
                          "BTC held", "Leverage"]
-        show_html(table(shown, formats={"BTC produced": fmt.btc, "Revenue": fmt.usd, "Net income": fmt.usd,
+        show_html(table(shown, formats={"BTC produced": fmt.btc, "Revenue": fmt.usd_column(shown["Revenue"]),
+                                        "Net income": fmt.usd_column(shown["Net income"]),
                                         "All-in cost/BTC": fmt.usd_per_btc, "Realized EH/s": fmt.ehs,
                                         "BTC held": fmt.btc, "Leverage": fmt.pct},
                         highlight_negative=("Net income",), missing="n/d",
@@ -116,7 +117,8 @@ class SectorReport:
         self._ranking("leverage_pct", "Debt / (BTC value + cash), %", f"Leverage at the end of {self.period}")
         shown = self.peers.loc[:, ["ticker", "btc_held", "cash_usd", "total_debt_usd", "leverage_pct"]]
         shown.columns = ["Ticker", "BTC held", "Cash", "Total debt", "Leverage"]
-        show_html(table(shown, formats={"BTC held": fmt.btc, "Cash": fmt.usd, "Total debt": fmt.usd,
+        show_html(table(shown, formats={"BTC held": fmt.btc, "Cash": fmt.usd_column(shown["Cash"]),
+                                        "Total debt": fmt.usd_column(shown["Total debt"]),
                                         "Leverage": fmt.pct}, missing="n/d",
                         caption="Treasury and leverage (n/d: not disclosed)"))
 

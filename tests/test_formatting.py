@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mineresearch import formatting as fmt
 
@@ -110,3 +112,33 @@ def test_escaping_of_names_from_data() -> None:
     # "$" is escaped so notebook front ends do not typeset a span between two amounts as maths.
     assert r"\$45.8M" in markdown
     assert r"\*net\*" in markdown and r"\[of tax\]" in markdown
+
+
+def test_a_column_of_amounts_keeps_one_scale() -> None:
+    # the cash-flow stress table of a quarter near break-even: $29.7M at base, $41,105 in the worst case
+    column = fmt.usd_column([29_700_000, 20_900_000, 41_105, -29_600_000, 0, NAN])
+    assert [column(v) for v in (29_700_000, 41_105, -29_600_000, 3_000, 400, 0, NAN)] == [
+        "$29.7M", "$0.04M", "-$29.6M", "$0.003M", "$400", "$0", "not disclosed",
+    ]  # fmt: skip
+    billions = fmt.usd_column([2_300_000_000, 45_000_000])
+    assert (billions(2_300_000_000), billions(45_000_000), billions(1_000_000)) == ("$2.3B", "$0.04B", "$0.001B")
+    small = fmt.usd_column([41_105, 5_000, None])  # nothing reaches a million: amounts in full, as usd() writes
+    assert (small(41_105), small(5_000)) == ("$41,105", "$5,000")
+    assert fmt.usd_column([])(1_500_000) == "$1.5M"
+
+
+@given(st.lists(st.floats(min_value=-5e10, max_value=5e10, allow_nan=False), min_size=1, max_size=12))
+def test_column_amounts_read_back_close_to_the_value(values: list[float]) -> None:
+    column = fmt.usd_column(values)
+    suffixes = set()
+    for value in values:
+        text = column(value)
+        sign = -1 if text.startswith("-") else 1
+        body = text.lstrip("-$").replace(",", "")
+        scale = {"M": 1e6, "B": 1e9}.get(body[-1:], 1.0)
+        if scale != 1.0:
+            suffixes.add(body[-1])
+            body = body[:-1]
+        decimals = len(body.split(".")[1]) if "." in body else 0
+        assert abs(sign * float(body) * scale - value) <= 0.5 * scale * 10.0**-decimals + 0.5
+    assert len(suffixes) <= 1  # never millions and billions in one column

@@ -124,7 +124,11 @@ def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
     drivers: dict[int, int] = {}  # Playwright driver pid -> the process that runs it
     browsers: dict[int, set[int]] = {}  # browser main process -> its ancestors
 
+    earlier = {p.pid for p in psutil.Process().children(recursive=True)}  # e.g. another test's printer
+
     def look(p: psutil.Process) -> None:
+        if p.pid in earlier:
+            return
         cmd = p.cmdline()
         if "run-driver" in cmd:
             drivers[p.pid] = p.ppid()

@@ -34,8 +34,8 @@ _WORKER: dict[str, Any] = {}
 # Imported once in the fork server, so that every worker starts with them loaded; the last one also
 # compiles the report template. (mineresearch.engine builds its papermill class on first use.)
 WORKER_PRELOAD: tuple[str, ...] = (
-    "papermill", "nbconvert", "mineresearch.runner", "mineresearch.exporters", "mineresearch.engine",
-    "mineresearch.worker_warmup",
+    "papermill", "nbconvert", "mineresearch.runner", "mineresearch.exporters", "mineresearch.html_render",
+    "mineresearch.engine", "mineresearch.worker_warmup",
 )
 
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mineresearch.exceptions import BrowserNotFoundError, ParameterError, RenderError, ReportExecutionError
+from mineresearch.exceptions import BrowserNotFoundError, ParameterError, ReportExecutionError
 from mineresearch.jobs import ReportJob, ReportResult
 from mineresearch.params import ReportParams
 
@@ -80,8 +79,6 @@ def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
 
 
 _NOTEBOOKS: dict[str, Any] = {}
-_EXPORTERS: dict[str, Any] = {}
-_EXPORTER_LOCK = threading.RLock()
 
 
 def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.NotebookNode:
@@ -125,39 +122,6 @@ def describe_failed_cell(path: Path) -> str:
     return ""
 
 
-def _html_exporter() -> Any:
-    """This process's one HTML exporter (its template compiles once)."""
-    from mineresearch.exporters import ReportHTMLExporter
-
-    with _EXPORTER_LOCK:
-        if "html" not in _EXPORTERS:
-            _EXPORTERS["html"] = ReportHTMLExporter()
-        return _EXPORTERS["html"]
-
-
-def warm_html_exporter() -> None:
-    """Compile the report template by rendering a one-cell notebook (a batch worker does it ahead)."""
-    import nbformat
-
-    output = nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"})
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("## Warm-up\n\n*a* **b**"), nbformat.v4.new_code_cell("", outputs=[output]),
-    ])
-    nb.metadata["mineresearch"] = {"title": "warm-up", "period": "", "generated": "", "data_as_of": ""}
-    with _EXPORTER_LOCK:
-        _html_exporter().from_notebook_node(nb)
-
-
-def _render_html(nb: nbformat.NotebookNode) -> str:
-    try:
-        exporter = _html_exporter()
-        with _EXPORTER_LOCK:  # waits for a warm-up still compiling the template
-            body, _ = exporter.from_notebook_node(nb)
-    except Exception as exc:
-        raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
-    return body
-
-
 @dataclass
 class StagedReport:
     """A report executed and rendered into hidden temporary files, waiting for its PDF and the final renames.
@@ -192,6 +156,7 @@ def stage_report(
         check: look the ticker and period up in the dataset first (skip when the caller already did).
     """
     from mineresearch.exporters import report_header
+    from mineresearch.html_render import render_html
 
     if check:
         check_job(job)
@@ -217,7 +182,7 @@ def stage_report(
             html_path = temps.get("html", folder / f".{job.stem}.print.tmp.html")
             if "pdf" in job.formats:
                 staged.print_source = html_path
-            html_path.write_text(_render_html(nb), encoding="utf-8")
+            html_path.write_text(render_html(nb), encoding="utf-8")
             staged.seconds["html"] = time.perf_counter() - t1
     except BaseException:
         staged.discard()

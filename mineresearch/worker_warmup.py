@@ -9,7 +9,7 @@ inherits them instead of spending a third of a second on them in its first repor
 
 from __future__ import annotations
 
-from mineresearch.runner import warm_html_exporter
+from mineresearch.html_render import warm_html_exporter
 
 try:
     warm_html_exporter()

@@ -124,7 +124,7 @@ def test_importing_the_worker_warm_up_compiles_the_report_template() -> None:
     import sys
 
     code = (
-        "import mineresearch.runner as r; assert 'html' not in r._EXPORTERS; "
+        "import mineresearch.html_render as r; assert 'html' not in r._EXPORTERS; "
         "import mineresearch.worker_warmup; assert 'html' in r._EXPORTERS; print('ok')"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)

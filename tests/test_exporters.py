@@ -17,9 +17,9 @@ from mineresearch.exporters import (
     ReportCleanupPreprocessor,
     ReportHTMLExporter,
     ReportPDFExporter,
-    polish_html,
     report_header,
 )
+from mineresearch.html_polish import polish_html
 from mineresearch.paths import templates_dir
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "report_executed.ipynb"

@@ -384,3 +384,17 @@ def test_metrics_package_reexports_resolve() -> None:
     for name in metrics.__all__:
         assert getattr(metrics, name) is not None, name
     assert {"company_quarter_summary", "hashprice_usd_per_ph_day", "margin_bridge"} <= set(metrics.__all__)
+
+
+def test_sbc_outside_sga_is_not_counted_twice_in_the_cost_stack() -> None:
+    ds = FakeDataset()
+    quarters = ds._quarters["FULL"].copy()
+    quarters["sga_ex_sbc"] = math.nan
+    # the company gives SG&A ex-SBC (17M: 3M of SBC inside SG&A) and 5M of SBC in all, so 2M of SBC sits in
+    # cost of revenue, which the power layer already carries
+    quarters.loc["2025Q2", "sga_ex_sbc"] = 17 * M
+    ds._quarters["FULL"] = quarters
+    c = company_quarter_summary(ds, "FULL", "2025Q2").cost_stack
+    # layers per BTC (910 BTC, fair share 0.91): power 45.5M, cash SG&A 17M, interest 9.1M, D&A 30M, SBC 3M
+    assert list(c.stack["usd_per_btc"]) == pytest.approx([45_500, 17_000, 9_100, 30_000, 3_000])
+    assert c.stack["usd_per_btc"].sum() * 910 / 0.91 == pytest.approx((45.5 + 20 + 9.1 + 30) * M)  # each dollar once

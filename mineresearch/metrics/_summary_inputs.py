@@ -117,8 +117,9 @@ def cost_stack_for(q: QuarterData, period: str | None = None) -> StackResult:
     btc = q.c("btc_produced", period)
     share, share_basis = fair_share_for(q, period)
     split = split_sga_usd(q.c("sga", period), q.c("sga_ex_sbc", period), q.c("stock_based_comp", period))
-    sbc = q.c("stock_based_comp", period)
-    sbc = split.sbc_usd if math.isnan(sbc) else sbc
+    # SBC carved out of SG&A is the layer; SBC booked in other lines (cost of revenue) stays in the layer that
+    # carries it, so no dollar is counted twice. Without a split, the layer is total SBC.
+    sbc = split.sbc_usd if split.sbc_inside_sga else q.c("stock_based_comp", period)
     power, power_basis = q.c("cost_of_revenue_ex_da", period), "cost_of_revenue_ex_da"
     if math.isnan(power):
         # The reported figure is already per mining BTC: undo the fair share the stack applies.

@@ -169,32 +169,61 @@ def _run(
                 pool.submit(stage_one, job, root, h): (job, h) for job, h in pending
             }
             printing.start()  # the workers are up (submitting forks them): now the browser
-            finishing: set[Future[ReportResult]] = set()
-            while staging or finishing:
-                done, _ = wait({*staging, *finishing}, timeout=0.1, return_when=FIRST_COMPLETED)
-                _drain(events, on_event)
-                for fut in done:
-                    if fut in finishing:
-                        finishing.discard(fut)
-                        yield fut.result()
-                        continue
-                    job, h = staging.pop(fut)
-                    try:
-                        outcome = fut.result()
-                    except BrokenProcessPool:
-                        attempts[job.stem] = attempts.get(job.stem, 0) + 1
-                        if attempts[job.stem] < 2:
-                            retry.append((job, h))  # a worker died: run it again once in a fresh pool
-                        else:
-                            yield ReportResult(job.stem, job.params.period, job.name, "failed",
-                                               error=f"{job.stem}: the worker process died", input_hash=h)
-                        continue
-                    if isinstance(outcome, ReportResult):
-                        yield outcome
-                    else:
-                        finishing.add(printing.finish(outcome, h))
+            try:
+                yield from _collect(staging, printing, attempts, retry, events, on_event)
+            except BaseException:  # an interrupt, or the caller stopped iterating
+                _abandon(pool, staging)
+                raise
         _drain(events, on_event)
         pending = retry
+
+
+def _collect(
+    staging: dict[Future[Any], tuple[ReportJob, str | None]],
+    printing: _Printing,
+    attempts: dict[str, int],
+    retry: list[tuple[ReportJob, str | None]],
+    events: Any,
+    on_event: Callable[[str, str], None] | None,
+) -> Iterator[ReportResult]:
+    """Yield results as reports end; a staged report goes on to the printer, a dead worker's job to ``retry``."""
+    finishing: set[Future[ReportResult]] = set()
+    while staging or finishing:
+        done, _ = wait({*staging, *finishing}, timeout=0.1, return_when=FIRST_COMPLETED)
+        _drain(events, on_event)
+        for fut in done:
+            if fut in finishing:
+                finishing.discard(fut)
+                yield fut.result()
+                continue
+            job, h = staging.pop(fut)
+            try:
+                outcome = fut.result()
+            except BrokenProcessPool:
+                attempts[job.stem] = attempts.get(job.stem, 0) + 1
+                if attempts[job.stem] < 2:
+                    retry.append((job, h))  # a worker died: run it again once in a fresh pool
+                else:
+                    yield ReportResult(job.stem, job.params.period, job.name, "failed",
+                                       error=f"{job.stem}: the worker process died", input_hash=h)
+                continue
+            if isinstance(outcome, ReportResult):
+                yield outcome
+            else:
+                finishing.add(printing.finish(outcome, h))
+
+
+def _abandon(pool: ProcessPoolExecutor, staging: dict[Future[Any], Any]) -> None:
+    """Stop a pool early: queued reports are cancelled, the running ones end, and what they staged is removed.
+
+    The previous good reports stay as they were; no temporary file is left behind.
+    """
+    pool.shutdown(wait=True, cancel_futures=True)
+    for fut in staging:
+        if fut.done() and not fut.cancelled() and fut.exception() is None:
+            outcome = fut.result()
+            if not isinstance(outcome, ReportResult):
+                outcome.discard()
 
 
 def _drain(events: Any, on_event: Callable[[str, str], None] | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -143,3 +144,23 @@ def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
     for result in results:
         assert "pdf" in result.seconds
         assert len(PdfReader(result.outputs["pdf"]).pages) >= 2
+
+
+def test_stopping_a_pool_early_leaves_no_temporary_file_and_no_process(tmp_path: Path) -> None:
+    before = {p.pid for p in psutil.Process().children(recursive=True)}
+    jobs = [(ReportJob(ReportParams(ticker=t, period="2025Q2", static_charts=True), ("html",)), t)
+            for t in ("CIFR", "MARA", "RIOT", "CLSK", "WULF")]
+    results = run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm")
+    first = next(results)
+    results.close()  # as on Ctrl-C: queued reports are cancelled, running ones end and are cleaned up
+    assert first.status == "ok"
+    assert not [p.name for p in tmp_path.rglob(".*")]  # no staged report left half-way
+    assert len(list(tmp_path.rglob("*.html"))) < len(jobs)
+    left = []
+    for p in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            command = " ".join(p.cmdline())
+            # multiprocessing's fork server and resource tracker serve the whole test process, by design
+            if p.pid not in before and p.status() != psutil.STATUS_ZOMBIE and "multiprocessing" not in command:
+                left.append(command[:80])
+    assert left == []  # workers, their zygotes and kernels are gone

@@ -117,14 +117,19 @@ def outputs_discarded() -> Iterator[None]:
     """Within: sections compute everything, charts down to their Vega-Lite spec, but display nothing.
 
     For warming a process up (:mod:`mineresearch.kernel_warmup`): no output, and no chart conversion,
-    whose JavaScript runtime starts threads.
+    whose JavaScript runtime starts threads. On exit the chart mode, and Altair's active theme and
+    renderer (which :func:`use_chart_mode` sets), are as they were before.
     """
-    previous = _MODE["discard"]
+    import altair as alt
+
+    saved, theme, renderer = dict(_MODE), alt.theme.active, alt.renderers.active
     _MODE["discard"] = True
     try:
         yield
     finally:
-        _MODE["discard"] = previous
+        _MODE.update(saved)
+        alt.theme.enable(theme)
+        alt.renderers.enable(renderer)
 
 
 def use_chart_mode(static: bool) -> None:

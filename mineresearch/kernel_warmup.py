@@ -14,27 +14,19 @@ from __future__ import annotations
 
 def warm_report_code(data_path: str | None = None) -> None:
     """Build the sections of the newest quarter's first company report and of its sector report, silently."""
-    import altair as alt
-
     from mineresearch.dataset import load_dataset
-    from mineresearch.display import _MODE, outputs_discarded
+    from mineresearch.display import outputs_discarded
     from mineresearch.report import CompanyReport
     from mineresearch.sector import SectorReport
 
-    theme, renderer, static = alt.theme.active, alt.renderers.active, _MODE["static"]
-    try:
-        ds = load_dataset(data_path)
-        period = ds.latest_period()
-        with outputs_discarded():
-            company = CompanyReport.open(ticker=ds.tickers(period)[0], period=period, static_charts=True)
-            sector = SectorReport.open(period=period, static_charts=True)
-            for report in (company, sector):
-                for name in _sections(type(report)):
-                    getattr(report, name)()
-    finally:
-        alt.theme.enable(theme)
-        alt.renderers.enable(renderer)
-        _MODE["static"] = static
+    ds = load_dataset(data_path)
+    period = ds.latest_period()
+    with outputs_discarded():  # also puts Altair's theme and renderer back as they were
+        company = CompanyReport.open(ticker=ds.tickers(period)[0], period=period, static_charts=True)
+        sector = SectorReport.open(period=period, static_charts=True)
+        for report in (company, sector):
+            for name in _sections(type(report)):
+                getattr(report, name)()
 
 
 def _sections(report_class: type) -> list[str]:

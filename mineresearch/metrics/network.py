@@ -161,6 +161,11 @@ def next_halving_height(height: int) -> int:
     return (int(height) // HALVING_INTERVAL_BLOCKS + 1) * HALVING_INTERVAL_BLOCKS
 
 
+def _btc_per_hash_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
+    """BTC one hash per second earns per day: ``86,400 / (D x 2^32) x R``; the forms below scale it."""
+    return SECONDS_PER_DAY / (difficulty * HASHES_PER_DIFFICULTY_1) * reward_btc_per_block
+
+
 def expected_btc_per_ehs_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
     """BTC one EH/s should earn per day at a difficulty (difficulty form of the production benchmark).
 
@@ -173,7 +178,7 @@ def expected_btc_per_ehs_day(difficulty: Numeric, reward_btc_per_block: Numeric)
     Returns:
         BTC per EH/s per day.
     """
-    return HASHES_PER_EH * SECONDS_PER_DAY / (difficulty * HASHES_PER_DIFFICULTY_1) * reward_btc_per_block
+    return HASHES_PER_EH * _btc_per_hash_day(difficulty, reward_btc_per_block)
 
 
 def hashprice_btc_per_ph_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
@@ -188,12 +193,12 @@ def hashprice_btc_per_ph_day(difficulty: Numeric, reward_btc_per_block: Numeric)
     Returns:
         BTC per PH/s per day.
     """
-    return HASHES_PER_PH * SECONDS_PER_DAY / (difficulty * HASHES_PER_DIFFICULTY_1) * reward_btc_per_block
+    return HASHES_PER_PH * _btc_per_hash_day(difficulty, reward_btc_per_block)
 
 
 def hashprice_sats_per_th_day(difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:
     """BTC hashprice in sats per TH/s per day: ``1e12 x 86,400 / (D x 2^32) x R x 1e8`` (methods ref. A3)."""
-    return HASHES_PER_TH * SECONDS_PER_DAY / (difficulty * HASHES_PER_DIFFICULTY_1) * reward_btc_per_block * 1e8
+    return HASHES_PER_TH * _btc_per_hash_day(difficulty, reward_btc_per_block) * 1e8
 
 
 def hashprice_usd_per_ph_day(btc_price_usd: Numeric, difficulty: Numeric, reward_btc_per_block: Numeric) -> Numeric:

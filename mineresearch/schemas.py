@@ -111,6 +111,7 @@ def facts_schema(tickers: Iterable[str]) -> pa.DataFrameSchema:
             "source_type": _among(SOURCE_TYPES, "source_type must be primary, secondary or low"),
             "restated": _among(("True", "False"), "restated must be True or False"),
             "precision": _text(pa.Check(_is_positive, error="precision must be a positive number")),
+            "scope": pa.Column(str, required=False),
         },
         checks=[
             pa.Check(_unit_matches, error=UNIT_CHECK),

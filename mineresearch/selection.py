@@ -10,6 +10,11 @@ The rule, applied to the rows of one (ticker, period, metric, line_item):
    35,215 thousand over 35.2 million);
 5. the source address in alphabetical order, only to make the choice repeatable.
 
+Then precision refines the pick: where a lower-ranked row agrees with the ranked first within the rounding of
+the coarser of the two, the most precise of the agreeing rows is used (Cipher's 2024Q2 net loss: the
+release's "$15 million" and an article's exact -$15,291 thousand agree, so -$15,291 thousand is used). A row
+that disagrees never displaces the ranked first.
+
 Line items: when a metric is printed over several lines (``line_item`` set), the chosen value of each
 line is summed. A row without a line item is the metric's total as printed; when one exists it is
 used, and the sum of lines only fills quarters without a total. Values agree when they differ by no
@@ -55,7 +60,14 @@ def ranked(facts: pd.DataFrame) -> pd.DataFrame:
 
 def chosen(facts: pd.DataFrame) -> pd.DataFrame:
     """One row per (ticker, period, metric, line_item): the chosen one (columns as ``facts``)."""
-    best = ranked(facts).drop_duplicates(GROUP, keep="first")
+    order = ranked(facts).reset_index(drop=True)
+    order["_rank"] = range(len(order))
+    keys = [order[c] for c in GROUP]
+    first_value = order.groupby(keys, sort=False)["value"].transform("first")
+    first_step = order.groupby(keys, sort=False)["precision"].transform("first")
+    agrees = (order["value"] - first_value).abs() <= order["precision"].combine(first_step, max) / 2
+    candidates = order[agrees].sort_values([*GROUP, "precision", "_rank"], kind="stable")
+    best = candidates.drop_duplicates(GROUP, keep="first").sort_values("_rank", kind="stable")
     return best[list(facts.columns)].reset_index(drop=True)
 
 

@@ -114,6 +114,8 @@ def _typed_facts(frame: pd.DataFrame) -> pd.DataFrame:
     typed["value"] = pd.to_numeric(typed["value"]).astype(float)
     typed["restated"] = typed["restated"] == "True"
     typed["precision"] = pd.to_numeric(typed["precision"]).astype(float)
+    if "scope" not in typed.columns:
+        typed["scope"] = ""  # optional: a figure's stated scope (owned sites, continuing operations, ...)
     return typed
 
 

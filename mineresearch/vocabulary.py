@@ -80,6 +80,7 @@ _ALL: tuple[Metric, ...] = (
     _m("short_term_debt", "USD", "stock", "Short-term debt"),
     _m("long_term_debt", "USD", "stock", "Long-term debt"),
     _m("convertible_notes_principal", "USD", "stock", "Convertible notes (principal)"),
+    _m("line_of_credit", "USD", "stock", "Line of credit drawn", True),
     _m("total_assets", "USD", "stock", "Total assets"),
     _m("total_liabilities", "USD", "stock", "Total liabilities"),
     _m("stockholders_equity", "USD", "stock", "Stockholders' equity"),

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 FACT_COLUMNS: list[str] = [
     "ticker", "period", "fiscal_period", "period_end", "metric", "line_item",
-    "value", "unit", "source_url", "source_type", "restated", "precision",
+    "value", "unit", "source_url", "source_type", "restated", "precision", "scope",
 ]
 DROPPED_COLUMNS: list[str] = ["source_line", "ticker", "period", "metric", "reason"]
 _FISCAL_TAG = re.compile(r"^\[Q([1-4]) FY(\d{4})\]")
@@ -40,6 +40,7 @@ class FactsBuild:
 
     facts: pd.DataFrame
     dropped: pd.DataFrame
+    from_quotes: int = 0  # facts stated inside another row's quote (``curation.QUOTE_FIGURES``)
 
     def dropped_counts(self) -> pd.Series:
         """Number of rows left out per reason, most frequent first."""
@@ -76,32 +77,57 @@ def _calendar_period(row: pd.Series, fy_end: int) -> tuple[str, str]:
     return label, fiscal
 
 
-def _fact(row: pd.Series, fy_end: int) -> dict[str, object]:
+_PER_SHARE_UNITS = {"USD", "USD per share", "USD/share"}
+
+
+def _fact(row: pd.Series, fy_ends: dict[str, int]) -> dict[str, object]:
     """One fact from one source row; raises Skip with the reason when the row is left out."""
-    label, fiscal = _calendar_period(row, fy_end)
     rule = curation.first_rule(row["ticker"], row["period"], row["metric"], row["quote"])
     if rule is not None and rule.drops:
         raise Skip(rule.reason)
+    ticker = (rule.ticker_to if rule else None) or row["ticker"]
+    if ticker not in fy_ends:
+        raise Skip(f"ticker {ticker!r} is not in companies.csv")
+    fy_end = fy_ends[ticker]
+    label, fiscal = _calendar_period(row, fy_end)
     metric = (rule.metric_to if rule else None) or canonical_metric(row["metric"])
     if metric is None:
         raise Skip(curation.UNMAPPED_REASONS.get(row["metric"]) or "no canonical metric in the vocabulary")
     stated = curation.as_of_mismatch(row["quote"], periods.quarter_end(label))
     if stated is not None:
         raise Skip(f"quoted as of {stated.isoformat()}, not the quarter end")
+    source_unit = row["unit"]
+    if METRICS[metric].unit == "USD/share" and source_unit in _PER_SHARE_UNITS:
+        source_unit = "USD/share"  # a per-share figure printed in dollars
     try:
-        value, unit = units.normalise(row["value"], row["unit"])
+        value, unit = units.normalise(row["value"], source_unit)
     except ValueError as exc:
         raise Skip(str(exc)) from None
     if unit != METRICS[metric].unit:
         raise Skip(f"unit {row['unit']!r} does not convert to {METRICS[metric].unit}")
     return {
-        "ticker": row["ticker"], "period": label, "fiscal_period": fiscal,
+        "ticker": ticker, "period": label, "fiscal_period": fiscal,
         "period_end": periods.quarter_end(label).isoformat(), "metric": metric,
         "line_item": (rule.line_item if rule else None) or "", "value": value, "unit": unit,
         "source_url": row["source_url"].strip(), "source_type": row["source_type"].strip(),
         "restated": curation.is_restated(row["quote"]),
-        "precision": units.printed_step(row["value"], row["unit"]), "_quote": row["quote"],
+        "precision": units.printed_step(row["value"], source_unit),
+        "scope": curation.scope_of(metric, row["quote"]), "_quote": row["quote"],
     }
+
+
+def _quoted_figures(fact: dict[str, object], source_url: str) -> list[dict[str, object]]:
+    """Facts for the figures a kept row's quote states beside its own (``curation.QUOTE_FIGURES``)."""
+    out: list[dict[str, object]] = []
+    for rule in curation.QUOTE_FIGURES:
+        value = rule.value(str(fact["ticker"]), str(fact["metric"]), str(fact["_quote"]))
+        if value is None:
+            continue
+        out.append({**fact, "metric": rule.metric, "line_item": rule.line_item, "value": value,
+                    "unit": METRICS[rule.metric].unit, "precision": 1.0, "scope": "",
+                    "_quote": f"[{rule.reason}] {fact['_quote']}", "source_url": source_url.strip(),
+                    "_from_quote": True})
+    return out
 
 
 def _label_line_items(facts: pd.DataFrame) -> pd.DataFrame:
@@ -129,18 +155,29 @@ def build(source_csv: Path, companies_csv: Path | None = None) -> FactsBuild:
     dropped: list[dict[str, object]] = []
     for index, row in source.iterrows():
         try:
-            if row["ticker"] not in fy_ends:
-                raise Skip(f"ticker {row['ticker']!r} is not in companies.csv")
-            kept.append(_fact(row, fy_ends[row["ticker"]]))
+            fact = {**_fact(row, fy_ends), "_line": int(index) + 2}  # type: ignore[call-overload]
+            extra = _quoted_figures(fact, row["source_url"])
+            kept += [fact, *extra]
         except Skip as reason:
             line = int(index) + 2  # type: ignore[call-overload]
             dropped.append({"source_line": line, "ticker": row["ticker"], "period": row["period"],
                             "metric": row["metric"], "reason": str(reason)})
-    facts = _label_line_items(pd.DataFrame(kept, columns=[*FACT_COLUMNS, "_quote"]))
+    facts = pd.DataFrame(kept, columns=[*FACT_COLUMNS, "_quote", "_line", "_from_quote"])
+    facts["_from_quote"] = facts["_from_quote"].eq(True)
+    facts = facts.sort_values("_from_quote", kind="stable")  # a printed row beats the same figure from a quote
+    same = facts.duplicated(["ticker", "period", "metric", "source_url", "value"])
+    facts = facts.loc[~(same & facts["_from_quote"])]
+    from_quotes = int(facts["_from_quote"].sum())
+    again = facts.duplicated(["ticker", "period", "metric", "source_url", "value"])
+    for line in facts.loc[again, "_line"]:
+        row = source.loc[line - 2]
+        dropped.append({"source_line": line, "ticker": row["ticker"], "period": row["period"],
+                        "metric": row["metric"], "reason": "the same figure from the same source already on file"})
+    facts = _label_line_items(facts.loc[~again].drop(columns=["_line", "_from_quote"]))
     facts = facts.drop(columns="_quote").sort_values(
         ["ticker", "period", "metric", "line_item", "source_type", "source_url", "value"], kind="stable"
     )
-    return FactsBuild(facts.reset_index(drop=True), pd.DataFrame(dropped, columns=DROPPED_COLUMNS))
+    return FactsBuild(facts.reset_index(drop=True), pd.DataFrame(dropped, columns=DROPPED_COLUMNS), from_quotes)
 
 
 def build_facts(source_csv: Path) -> pd.DataFrame:

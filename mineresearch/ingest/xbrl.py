@@ -156,6 +156,7 @@ def read_companyfacts(path: Path, ticker: str) -> pd.DataFrame:
         source_url=[archive_url(cik, a) for a in frame["accn"]],
         source_type="primary",
         precision=1.0,
+        scope="",
     )
     frame = frame[FACT_COLUMNS].sort_values(["period", "metric", "line_item", "source_url"], kind="stable")
     return frame.reset_index(drop=True)

@@ -60,6 +60,14 @@ class Dataset:
         rows = self._chosen[(self._chosen["ticker"] == ticker) & (self._chosen["period"] == period)]
         return rows[CHOSEN_COLUMNS].sort_values(["metric", "line_item"]).reset_index(drop=True)
 
+    def chosen_rows(self, ticker: str) -> pd.DataFrame:
+        """Every chosen row of a company: ``period, metric, line_item, value, scope`` (lines kept apart)."""
+        self._known(ticker)
+        rows = self._chosen[self._chosen["ticker"] == ticker]
+        scope = rows["scope"] if "scope" in rows.columns else pd.Series("", index=rows.index)
+        out = rows[["period", "metric", "line_item", "value"]].assign(scope=scope.fillna(""))
+        return out.reset_index(drop=True)
+
     def conflicts(self) -> pd.DataFrame:
         """Disagreements between sources beyond rounding, with both sources and the chosen one."""
         return self._conflicts.copy()

@@ -156,8 +156,9 @@ def margin_paragraph(steps: pd.DataFrame, *, top_n: int = 2, other_step: str = "
         ]
     else:
         sentences = [_opening_sentence(totals)]
-    deltas = data[data["kind"] != "total"]
-    named = deltas[deltas["step"] != other_step].dropna(subset=["amount_usd"])
+    remainder = steps["remainder"].astype(bool) if "remainder" in steps.columns else data["step"].eq(other_step)
+    deltas = data[(data["kind"] != "total") & ~remainder]
+    named = deltas.dropna(subset=["amount_usd"])
     drags = named[named["amount_usd"] < 0].sort_values("amount_usd").head(top_n)
     if not drags.empty:
         sentences.append(_drag_sentence(drags, totals.iloc[0]))
@@ -168,41 +169,84 @@ def margin_paragraph(steps: pd.DataFrame, *, top_n: int = 2, other_step: str = "
     undisclosed = [lower_first(str(u)) for u in deltas[deltas["amount_usd"].isna()]["step"]]
     if undisclosed:
         sentences.append(f"Not disclosed for the quarter: {join_words(undisclosed)}.")
-    other = deltas[deltas["step"] == other_step]["amount_usd"].dropna()
-    if not other.empty and round(float(other.iloc[0])) != 0:
-        closing = "and close the bridge to the reported figure"
-        sentences.append(f"Items not broken out above come to {usd(other.iloc[0])} {closing}.")
+    sentences += _remainder_sentences(data[remainder & (data["kind"] != "total")], totals.iloc[0])
     return " ".join(sentences)
 
 
-def _price_sentence(price_usd: float | None, cash_cost: float, all_in: float) -> str:
+LARGE_REMAINDER_PCT = 10.0
+
+
+def _remainder_sentences(rows: pd.DataFrame, start: pd.Series) -> list[str]:
+    """What the 'not broken out' steps hold: each over 10% of revenue is called out with its share."""
+    base = float(start["amount_usd"]) if "revenue" in str(start["step"]).lower() else math.nan
+    out: list[str] = []
+    for r in rows.dropna(subset=["amount_usd"]).itertuples():
+        amount = float(r.amount_usd)
+        if round(amount) == 0:
+            continue
+        share_pct = abs(amount) / abs(base) * 100 if not math.isnan(base) and base != 0 else math.nan
+        match = re.search(r"\((.*)\)$", str(r.step))
+        stretch = match.group(1) if match else lower_first(str(r.step))
+        if math.isnan(share_pct) or share_pct > LARGE_REMAINDER_PCT:
+            of = f" ({pct(share_pct, decimals=0)} of revenue)" if not math.isnan(share_pct) else ""
+            out.append(f"Caution: {usd(amount)}{of} is not broken out ({stretch}): the lines of that stretch are "
+                       "not on file, so the bridge reaches the reported figure without explaining it.")
+        else:
+            out.append(f"Lines not broken out come to {usd(amount)} ({stretch}).")
+    return out
+
+
+def _price_sentence(price_usd: float | None, cash_cost: float, all_in: float, *, cash_floor: float = math.nan,
+                    all_in_floor: float = math.nan) -> str:
+    """The average price against the costs: a claim only where the disclosed layers support it.
+
+    ``cash_cost``/``all_in`` are complete totals (NaN when a layer is missing); ``*_floor`` are the sums of
+    the disclosed layers, lower bounds of the totals (every layer is a cost, except credits, which are
+    disclosed where they exist).
+    """
     if is_missing(price_usd):
         return f"The quarter's average BTC price is {NOT_DISCLOSED}, so no margin per coin is computed."
     price = float(price_usd)  # type: ignore[arg-type]
     at = f"The average BTC price of {usd(price)}"
-    all_in_gap = price - all_in
-    if all_in_gap >= 0:
-        return f"{at} covered the all-in cost with {usd_per_btc(all_in_gap)} to spare."
-    if not math.isnan(cash_cost) and price >= cash_cost:
-        return (
-            f"{at} covered cash costs with {usd_per_btc(price - cash_cost)} to spare but fell "
-            f"{usd_per_btc(-all_in_gap)} short of the all-in cost."
-        )
-    return f"{at} fell {usd_per_btc(-all_in_gap)} short of the all-in cost."
+    if not math.isnan(all_in):
+        gap = price - all_in
+        if gap >= 0:
+            return f"{at} covered the all-in cost with {usd_per_btc(gap)} to spare."
+        if not math.isnan(cash_cost) and price >= cash_cost:
+            return (f"{at} covered cash costs with {usd_per_btc(price - cash_cost)} to spare but fell "
+                    f"{usd_per_btc(-gap)} short of the all-in cost.")
+        return f"{at} fell {usd_per_btc(-gap)} short of the all-in cost."
+    if not math.isnan(all_in_floor) and price < all_in_floor:
+        return (f"{at} fell at least {usd_per_btc(all_in_floor - price)} short of the all-in cost, since the "
+                "disclosed layers alone exceed it.")
+    if not math.isnan(cash_cost):
+        gap = price - cash_cost
+        verdict = f"covered cash costs with {usd_per_btc(gap)} to spare" if gap >= 0 else \
+            f"fell {usd_per_btc(-gap)} short of cash costs"
+        return f"{at} {verdict}; the margin after every cost cannot be stated."
+    floor = all_in_floor if math.isnan(cash_floor) else cash_floor
+    if not math.isnan(floor):
+        return (f"{at} was {usd_per_btc(price - floor)} above the disclosed layers; with layers not disclosed, "
+                "whether it covered the full cost cannot be said.")
+    return f"{at} cannot be set against a complete cost: the layers are {NOT_DISCLOSED}."
 
 
 def cost_paragraph(layers: pd.DataFrame, *, price_usd: float | None, period: str) -> str:
     """The cost of a bitcoin, layer by layer, against the quarter's average price.
 
+    Totals are named only when complete: the cash cost when every cash layer is disclosed, the all-in cost
+    when every layer is. Otherwise the paragraph gives the disclosed layers as a floor ("at least") and
+    names what is missing; a price comparison is made only where the floor already settles it.
+
     Args:
         layers: Cost layers in stacking order. Columns: ``layer`` (label), ``usd_per_btc`` (that
             layer's own cost, USD per BTC, NaN when not disclosed) and optionally ``cash`` (bool:
-            True for cash layers such as power, cash SG&A and interest).
+            True for cash layers such as power, credits, cash SG&A and interest).
         price_usd: The quarter's average BTC price in USD, or None/NaN.
         period: The quarter, e.g. ``"2025Q2"``.
 
     Returns:
-        A paragraph; layers not disclosed are named and left out of the totals.
+        A paragraph; layers not disclosed are named and never counted as zero.
     """
     data = layers.copy()
     data["usd_per_btc"] = pd.to_numeric(data["usd_per_btc"], errors="coerce")
@@ -211,18 +255,28 @@ def cost_paragraph(layers: pd.DataFrame, *, price_usd: float | None, period: str
         return f"Cost per bitcoin for {period} is {NOT_DISCLOSED}."
     first = known.iloc[0]
     sentences = [f"In {period}, {lower_first(str(first['layer']))} cost {usd_per_btc(first['usd_per_btc'])}."]
-    cash_cost = math.nan
-    if "cash" in data.columns and known["cash"].astype(bool).any():
-        cash = known[known["cash"].astype(bool)]
-        cash_cost = float(cash["usd_per_btc"].sum())
-        names = join_words([lower_first(str(v)) for v in cash["layer"]])
-        sentences.append(f"Cash costs ({names}) came to {usd_per_btc(cash_cost)}.")
-    all_in = float(known["usd_per_btc"].sum())
-    sentences.append(f"All layers together come to {usd_per_btc(all_in)}.")
+    is_cash = data["cash"].astype(bool) if "cash" in data.columns else pd.Series(False, index=data.index)
+    cash_rows = data[is_cash]
+    cash_cost = cash_floor = math.nan
+    if not cash_rows.empty and cash_rows["usd_per_btc"].notna().any():
+        cash_floor = float(cash_rows["usd_per_btc"].sum())
+        names = join_words([lower_first(str(v)) for v in cash_rows["layer"]])
+        if cash_rows["usd_per_btc"].notna().all():
+            cash_cost = cash_floor
+            sentences.append(f"Cash costs ({names}) came to {usd_per_btc(cash_cost)}.")
+    all_in_floor = float(known["usd_per_btc"].sum())
     missing = data[data["usd_per_btc"].isna()]["layer"].astype(str).tolist()
+    all_in = math.nan
     if missing:
-        sentences.append(f"Not disclosed and left out of these totals: {join_words(missing)}.")
-    sentences.append(_price_sentence(price_usd, cash_cost, all_in))
+        sentences.append(
+            f"The all-in cost is not computable: {join_words([lower_first(m) for m in missing])} "
+            f"{'is' if len(missing) == 1 else 'are'} {NOT_DISCLOSED}; the disclosed layers come to at least "
+            f"{usd_per_btc(all_in_floor)}."
+        )
+    else:
+        all_in = all_in_floor
+        sentences.append(f"Every layer is disclosed: the all-in cost is {usd_per_btc(all_in)}.")
+    sentences.append(_price_sentence(price_usd, cash_cost, all_in, cash_floor=cash_floor, all_in_floor=all_in_floor))
     return " ".join(sentences)
 
 
@@ -291,8 +345,14 @@ def treasury_paragraph(
     scenarios: pd.DataFrame,
     btc_produced: float | None = None,
     btc_sold: float | None = None,
+    debt_is_partial: bool = False,
+    debt_missing: tuple[str, ...] = (),
+    btc_pledged: float | None = None,
 ) -> str:
     """Holdings, cash against debt, leverage now and under the worst BTC price scenario, sales.
+
+    A debt figure summed from some of its parts (``debt_is_partial``) reads "at least", and so does the
+    leverage computed from it; ``debt_missing`` names the parts not on file.
 
     Args:
         name: Company name.
@@ -316,16 +376,23 @@ def treasury_paragraph(
         value = now.get("btc_value_usd")
         worth = f", worth {usd(value)}" if not is_missing(value) else ""
         sentences = [f"At the end of {period} {name} held {btc(btc_held)}{worth}."]
-    sentences.append(f"{_stood('Cash', now.get('cash_usd'))} and {_stood('debt', now.get('debt_usd'))}.")
+        if not is_missing(btc_pledged) and float(btc_pledged) > 0:  # type: ignore[arg-type]
+            sentences.append(f"Of these, {btc(btc_pledged)} were pledged, restricted or loaned.")
+    at_least = "at least " if debt_is_partial else ""
+    debt_value = now.get("debt_usd")
+    debt_text = _stood("debt", debt_value) if not debt_is_partial or is_missing(debt_value) else \
+        f"debt stood at least at {usd(debt_value)} ({join_words([m.replace('_', ' ') for m in debt_missing])} " \
+        f"{NOT_DISCLOSED})"
+    sentences.append(f"{_stood('Cash', now.get('cash_usd'))} and {debt_text}.")
     leverage = now.get("leverage_pct")
     if not is_missing(leverage):
-        sentences.append(f"Debt came to {pct(leverage, decimals=0)} of BTC and cash reserves.")
+        sentences.append(f"Debt came to {at_least}{pct(leverage, decimals=0)} of BTC and cash reserves.")
         rest = scenarios.iloc[1:].dropna(subset=["leverage_pct"])
         if not rest.empty:
             worst = rest.loc[rest["leverage_pct"].astype(float).idxmax()]
             sentences.append(
                 f"In the {worst['scenario']} BTC price scenario that ratio would reach "
-                f"{pct(worst['leverage_pct'], decimals=0)}."
+                f"{at_least}{pct(worst['leverage_pct'], decimals=0)}."
             )
     else:
         sentences.append(f"Leverage cannot be computed: an input is {NOT_DISCLOSED}.")

@@ -65,6 +65,15 @@ class CompanyReport:
     def period(self) -> str:
         return str(self.summary.period)
 
+    def dataset_scope(self, metric: str) -> str:
+        """The scope the source states for a figure of this company-quarter ('' when company-wide)."""
+        rows = getattr(self.dataset, "chosen_rows", None)
+        if not callable(rows):
+            return ""
+        frame = rows(self.summary.ticker)
+        hit = frame[(frame["period"] == self.period) & (frame["metric"] == metric) & (frame["line_item"] == "")]
+        return str(hit["scope"].iloc[0]) if len(hit) else ""
+
     def notice(self) -> None:
         show_html(notice_html(f"{self.name} ({self.summary.ticker}), {self.period}"))
 
@@ -72,12 +81,17 @@ class CompanyReport:
         h = self.summary.headline
         series = self.summary.output_vs_profit.frame.set_index("period")["btc_produced"]
         sentence = narrative.headline(self.name, self.period, series, h.net_income_usd)
+        c = self.summary.cost_stack
+        basis = self.dataset_scope("net_income")
+        all_in = fmt.usd(h.all_in_cost_usd_per_btc)
+        if fmt.is_missing(h.all_in_cost_usd_per_btc) and not fmt.is_missing(c.all_in_at_least_usd_per_btc):
+            all_in = f"at least {fmt.usd(c.all_in_at_least_usd_per_btc)}"
         facts = [
             ("BTC produced", fmt.btc(h.btc_produced)),
             ("Realized hashrate", fmt.ehs(h.realized_hashrate_ehs)),
             ("Revenue", fmt.usd(h.revenue_usd)),
-            ("Net income", fmt.usd(h.net_income_usd)),
-            ("All-in cost per BTC", fmt.usd(h.all_in_cost_usd_per_btc)),
+            ("Net income" + (f" ({basis})" if basis else ""), fmt.usd(h.net_income_usd)),
+            ("All-in cost per BTC" + (" (partial)" if all_in.startswith("at least") else ""), all_in),
             ("Average BTC price", fmt.usd(h.btc_price_avg_usd, decimals=0) if h.btc_price_avg_usd < 1e6
              else fmt.usd(h.btc_price_avg_usd)),
         ]
@@ -127,15 +141,17 @@ class CompanyReport:
             show_html(missing_note(m.missing or ("net_income",), what="The margin bridge"))
             return
         steps = _bridge_steps(m.bridge)
-        show_html(para(narrative.margin_paragraph(steps, other_step="Other (reconciling)")),
+        show_html(para(narrative.margin_paragraph(steps)),
                   bullets(list(m.bridge_notes)) if m.bridge_notes else "")
-        show_chart(charts.margin_waterfall_chart(steps, source=COMPANY_SOURCE))
-        shown = m.bridge.assign(amount=m.bridge["value_usd"]).loc[:, ["label", "amount", "cumulative_usd"]]
-        shown.columns = ["Line", "Effect on net income", "Running total"]
-        amounts = fmt.usd_column([*shown["Effect on net income"], *shown["Running total"]])  # one scale
-        parts = [table(shown, formats={"Effect on net income": amounts, "Running total": amounts},
-                       caption="Revenue to net income (reconciles to the reported figure)",
-                       highlight_negative=("Effect on net income",))]
+        show_chart(charts.margin_waterfall_chart(steps.drop(columns=["remainder"]), source=COMPANY_SOURCE))
+        shown = m.bridge.loc[:, ["label", "value_usd", "cumulative_usd", "share_of_revenue_pct"]]
+        shown.columns = ["Line", "Amount", "Running total", "Share of revenue"]
+        amounts = fmt.usd_column([*shown["Amount"], *shown["Running total"]])  # one scale
+        parts = [table(shown, formats={"Amount": amounts, "Running total": amounts,
+                                       "Share of revenue": lambda v: fmt.pct(v, decimals=0)},
+                       caption="Revenue to net income through the reported subtotals (ends at the reported "
+                               "figure; 'not broken out' holds the lines not on file for that stretch)",
+                       highlight_negative=("Amount",))]
         if not m.revenue_split.empty:
             split = m.revenue_split.loc[:, ["label", "usd"]].rename(columns={"label": "Effect", "usd": "USD"})
             parts.append(table(split, formats={"USD": fmt.usd_column(split["USD"])}, highlight_negative=("USD",),
@@ -158,11 +174,9 @@ class CompanyReport:
         shown.columns = ["Layer", "USD per BTC", "Cumulative", "Profit per BTC at average price"]
         f = {c_: fmt.usd_per_btc for c_ in shown.columns[1:]}
         notes = [f"Costs allocated to mining by {c.fair_share_basis} ({fmt.share(c.fair_share)})."]
-        if not math.isnan(c.reported_cost_to_mine_usd_per_btc):
-            notes.append("Company-reported cost to mine: "
-                         f"{fmt.usd_per_btc(c.reported_cost_to_mine_usd_per_btc)} (its own definition).")
-        if not math.isnan(c.reported_power_cost_usd_per_btc):
-            notes.append(f"Company-reported power cost: {fmt.usd_per_btc(c.reported_power_cost_usd_per_btc)}.")
+        if c.power_basis:
+            notes.append(f"The power and direct cost layer comes from {c.power_basis}.")
+        notes += _company_figures(c)
         show_html(table(shown, formats=f, caption="Cost per bitcoin by layer",
                         highlight_negative=("Profit per BTC at average price",)),
                   bullets(notes), missing_note(c.missing))
@@ -213,8 +227,39 @@ class CompanyReport:
 
 
 def _bridge_steps(bridge: pd.DataFrame) -> pd.DataFrame:
-    kind = bridge["kind"].map({"start": "total", "end": "total"}).fillna("delta")
-    return pd.DataFrame({"step": bridge["label"], "amount_usd": bridge["value_usd"], "kind": kind})
+    kind = bridge["kind"].map({"start": "total", "end": "total", "checkpoint": "total"}).fillna("delta")
+    return pd.DataFrame({"step": bridge["label"], "amount_usd": bridge["value_usd"], "kind": kind,
+                         "remainder": bridge["kind"].eq("remainder")})
+
+
+def _company_figures(c: Any) -> list[str]:
+    """The company's own per-BTC figures beside ours, with their scope and the difference explained."""
+    notes: list[str] = []
+    ours_power = c.stack.loc[c.stack["layer"] == "power", "usd_per_btc"]
+    power = float(ours_power.iloc[0]) if len(ours_power) else math.nan
+    cash = c.cash_cost_usd_per_btc
+    if not math.isnan(c.reported_power_cost_usd_per_btc):
+        scope = c.reported_power_cost_scope
+        text = f"Company-reported power cost: {fmt.usd_per_btc(c.reported_power_cost_usd_per_btc)}"
+        text += f" ({scope})" if scope else ""
+        if scope:
+            text += ("; it covers a narrower scope than the layer and is not used as it" if math.isnan(power)
+                     else f"; the layer, on the statements' wider scope, is {fmt.usd_per_btc(power)}")
+        elif not math.isnan(power):
+            text += f"; the layer from the statements is {fmt.usd_per_btc(power)}"
+        notes.append(text + ".")
+    if not math.isnan(c.reported_cost_to_mine_usd_per_btc):
+        scope = c.reported_cost_to_mine_scope or "its own definition"
+        text = f"Company-reported cost to mine: {fmt.usd_per_btc(c.reported_cost_to_mine_usd_per_btc)} ({scope})"
+        with_credits = power + c.stack.loc[c.stack["layer"] == "credits", "usd_per_btc"].sum()
+        if not math.isnan(power) and "credits" in set(c.stack["layer"]):
+            gap = c.reported_cost_to_mine_usd_per_btc - with_credits
+            text += (f"; power and direct cost net of curtailment credits here is {fmt.usd_per_btc(with_credits)}"
+                     f" (difference {fmt.usd_per_btc(gap)})")
+        elif not math.isnan(cash):
+            text += (f"; our cash cost, which adds SG&A and interest to power, is {fmt.usd_per_btc(cash)}")
+        notes.append(text + ".")
+    return notes
 
 
 def _basis(name: str) -> str:

@@ -47,24 +47,34 @@ def show_breakevens(report: Any) -> None:
         s = b.stress.loc[:, ["scenario", "btc_price_change_pct", "power_price_change_pct", "cash_flow_usd",
                              "change_vs_base_usd"]]
         s.columns = ["Scenario", "BTC price", "Power price", "Quarterly mining cash flow", "Change vs base"]
+        basis = str(b.stress["cash_flow_basis"].iloc[0]) if "cash_flow_basis" in b.stress.columns else ""
         show_html(table(s, formats={"BTC price": lambda v: fmt.pct(v, decimals=0, signed=True),
                                     "Power price": lambda v: fmt.pct(v, decimals=0, signed=True),
                                     "Quarterly mining cash flow": fmt.usd_column(s["Quarterly mining cash flow"]),
                                     "Change vs base": fmt.usd_column(s["Change vs base"])},
                         highlight_negative=("Quarterly mining cash flow", "Change vs base"),
-                        caption="Cash-flow stress: output and other cash costs held at the quarter's level"))
+                        caption="Cash-flow stress: output and other cash costs held at the quarter's level"),
+                  para(f"Cash flow here: {basis}") if basis else "")
 
 
 def show_treasury(report: Any) -> None:
     t = report.summary.treasury
     scen = _scenarios(t)
-    show_html(para(narrative.treasury_paragraph(report.name, report.period, btc_held=t.btc_held,
-                                                scenarios=scen, btc_produced=t.btc_produced, btc_sold=t.btc_sold)))
+    show_html(para(narrative.treasury_paragraph(
+        report.name, report.period, btc_held=t.btc_held, scenarios=scen, btc_produced=t.btc_produced,
+        btc_sold=t.btc_sold, debt_is_partial=t.debt_is_partial, debt_missing=t.debt_missing,
+        btc_pledged=t.btc_pledged)))
+    at_least = "at least " if t.debt_is_partial else ""
+    parts = " + ".join(p.replace("_", " ") for p in t.debt_parts)
+    debt_label = f"Debt ({parts}{'; partial' if t.debt_is_partial else ''})" \
+        if t.debt_parts and t.debt_parts != ("total_debt",) else "Total debt"
+    held_label = "BTC held at quarter end" + (f" ({t.btc_held_scope})" if t.btc_held_scope else "")
     if not scen.empty and scen[["btc_value_usd", "cash_usd"]].notna().any().any():
         show_chart(charts.treasury_drawdown_chart(scen, source=SOURCE))
     rows = [
-        ("BTC held at quarter end", fmt.btc(t.btc_held)),
-        ("BTC pledged or loaned", fmt.btc(t.btc_pledged)),
+        (held_label, fmt.btc(t.btc_held)),
+        ("BTC pledged, restricted or loaned", fmt.btc(t.btc_pledged)),
+        ("Restricted bitcoin (reported line)", fmt.usd(t.restricted_btc_value_usd)),
         ("Quarter-end BTC price", fmt.usd(t.btc_price_end_usd, decimals=0) if not fmt.is_missing(t.btc_price_end_usd)
          and t.btc_price_end_usd < 1e6 else fmt.usd(t.btc_price_end_usd)),
         ("Value of BTC held", fmt.usd(t.btc_value_usd)),
@@ -72,9 +82,11 @@ def show_treasury(report: Any) -> None:
         ("Sell ratio (sold / mined)", fmt.pct(t.sell_ratio_pct, decimals=0)),
         ("Cash", fmt.usd(t.cash_usd)),
         ("Short-term debt", fmt.usd(t.short_term_debt_usd)),
-        ("Total debt", fmt.usd(t.total_debt_usd)),
+        (debt_label, at_least + fmt.usd(t.total_debt_usd) if not fmt.is_missing(t.total_debt_usd)
+         else fmt.usd(t.total_debt_usd)),
         ("Cash / short-term debt", _times(t.cash_to_short_term_debt)),
-        ("Leverage: debt / (BTC value + cash)", fmt.pct(t.leverage_pct, decimals=1)),
+        ("Leverage: debt / (BTC value + cash)", at_least + fmt.pct(t.leverage_pct, decimals=1)
+         if not fmt.is_missing(t.leverage_pct) else fmt.pct(t.leverage_pct, decimals=1)),
         ("Quarterly cash burn (proxy)", fmt.usd(t.quarterly_cash_burn_usd)),
         ("Liquidity runway", _quarters(t.runway_quarters)),
         ("Convertible notes (principal)", fmt.usd(t.convertible_notes_principal_usd)),
@@ -83,12 +95,13 @@ def show_treasury(report: Any) -> None:
     parts = [table(pd.DataFrame(rows, columns=["Measure", report.period]), caption="Treasury and liquidity")]
     if not t.drawdown.empty:
         d = t.drawdown.loc[:, ["shock_pct", "btc_price_usd", "btc_value_usd", "fv_change_pretax_usd", "leverage_pct"]]
-        d.columns = ["BTC price shock", "BTC price", "Value of BTC held", "Fair-value change (pre-tax)", "Leverage"]
+        d.columns = ["BTC price shock", "BTC price", "Value of BTC held", "Fair-value change (pre-tax)",
+                     "Leverage (at least)" if t.debt_is_partial else "Leverage"]
         parts.append(table(d, formats={"BTC price shock": lambda v: fmt.pct(v, decimals=0, signed=True),
                                        "BTC price": lambda v: fmt.usd(v, decimals=0) if abs(v) < 1e6 else fmt.usd(v),
                                        "Value of BTC held": fmt.usd_column(d["Value of BTC held"]),
                                        "Fair-value change (pre-tax)": fmt.usd_column(d["Fair-value change (pre-tax)"]),
-                                       "Leverage": lambda v: fmt.pct(v)},
+                                       str(d.columns[-1]): lambda v: fmt.pct(v)},
                            highlight_negative=("Fair-value change (pre-tax)",),
                            caption="BTC drawdown: cash and debt held at the quarter-end level"))
     show_html(*parts, missing_note(t.missing))

@@ -1,4 +1,5 @@
 """Curation rules for the second collection: ticker remaps, scope, figures stated in quotes, duplicates."""
+# ruff: noqa: E501
 
 from __future__ import annotations
 

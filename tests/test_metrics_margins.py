@@ -51,7 +51,7 @@ def test_bridge_hand_worked() -> None:
     assert bridge.reconciling_usd == pytest.approx(-1.4 * M)
     assert bridge.frame["cumulative_usd"].iloc[-1] == 40 * M
     assert bridge.frame["cumulative_usd"].iloc[-2] == 40 * M
-    assert list(bridge.frame["kind"].iloc[[0, -2, -1]]) == ["start", "reconciling", "end"]
+    assert list(bridge.frame["kind"].iloc[[0, -2, -1]]) == ["start", "remainder", "end"]
     assert set(bridge.missing) == {"other_operating_gain_loss", "other_nonoperating"}
     assert any("counted once" in note for note in bridge.notes)
 
@@ -60,11 +60,8 @@ def test_bridge_cumulative_running_total() -> None:
     frame = margin_bridge(FULL).frame.set_index("step")
     assert frame.at["cost_of_revenue_ex_da", "cumulative_usd"] == pytest.approx(54.5 * M)
     assert frame.at["stock_based_comp", "cumulative_usd"] == pytest.approx(4.5 * M)
-    # an undisclosed step adds nothing to the running total
-    assert (
-        frame.at["other_operating_gain_loss", "cumulative_usd"]
-        == frame.at["fv_gain_loss_digital_assets", "cumulative_usd"]
-    )
+    # an undisclosed step has no row: the bridge shows what is disclosed and names the rest in ``missing``
+    assert "other_operating_gain_loss" not in frame.index
 
 
 def test_tax_benefit_adds_to_net_income() -> None:
@@ -97,7 +94,7 @@ def test_sga_shown_whole_when_sbc_cannot_be_separated() -> None:
     values = _values(bridge)
     assert values["sga"] == -3.0
     assert bridge.frame.set_index("step").at["sga", "label"] == "SG&A (as reported)"
-    assert math.isnan(values["stock_based_comp"])
+    assert "stock_based_comp" not in values and "stock_based_comp" in bridge.missing
     assert bridge.reconciling_usd == 0.0
     assert any("as reported" in note for note in bridge.notes)
 
@@ -105,7 +102,7 @@ def test_sga_shown_whole_when_sbc_cannot_be_separated() -> None:
 def test_cost_of_revenue_with_da_inside_is_left_to_reconciling() -> None:
     bridge = margin_bridge({"revenue_total": 10.0, "cost_of_revenue": 6.0, "net_income": 4.0})
     assert bridge.reconciling_usd == -6.0
-    assert any("reconciling other" in note for note in bridge.notes)
+    assert any("remainder of its stretch" in note for note in bridge.notes)
 
 
 def test_gross_margin_ex_da() -> None:
@@ -159,3 +156,29 @@ def test_revenue_split_without_prices_puts_everything_in_other() -> None:
     )
     assert math.isnan(split["volume"]) and math.isnan(split["price"])
     assert split["other"] == split["total"] == 20 * M
+
+
+def test_bridge_checkpoints_confine_what_is_not_broken_out() -> None:
+    # Revenue 100, CoR 40 -> gross profit ex-D&A 60 (computed, exact); D&A 30 and an undisclosed SG&A down to
+    # a reported operating income of 5 -> remainder -25 in the operating stretch only; interest 2 to a
+    # reported pre-tax -4 -> remainder -7; tax not on file -> remainder -6 to net income -10.
+    bridge = margin_bridge({"revenue_total": 100.0, "cost_of_revenue_ex_da": 40.0, "depreciation_amortization": 30.0,
+                            "operating_income": 5.0, "interest_expense": 2.0, "income_before_tax": -4.0,
+                            "net_income": -10.0})
+    assert bridge.remainders == {"operating_income": -25.0, "income_before_tax": -7.0, "net_income": -6.0}
+    kinds = dict(zip(bridge.frame["step"], bridge.frame["kind"], strict=True))
+    assert kinds["gross_profit_ex_da"] == kinds["operating_income"] == kinds["income_before_tax"] == "checkpoint"
+    labels = list(bridge.frame["label"])
+    assert "Not broken out (operating)" in labels and "Not broken out (non-operating)" in labels
+    assert bridge.large_remainders() == {"operating_income": -25.0}  # 25% of revenue; the others are below 10%
+    assert bridge.frame["value_usd"].isna().sum() == 0  # undisclosed lines have no row
+    assert "sga" in bridge.missing and "income_tax" in bridge.missing
+    shares = dict(zip(bridge.frame["step"], bridge.frame["share_of_revenue_pct"], strict=True))
+    assert shares["remainder_operating_income"] == -25.0
+
+
+def test_bridge_stretch_without_a_reported_subtotal_runs_on() -> None:
+    bridge = margin_bridge({"revenue_total": 100.0, "cost_of_revenue_ex_da": 40.0, "net_income": -20.0})
+    labels = list(bridge.frame["label"])
+    assert "Not broken out (from gross profit ex-D&A to net income)" in labels
+    assert bridge.remainders == {"net_income": -80.0}

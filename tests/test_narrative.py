@@ -95,7 +95,7 @@ def test_margin_paragraph_names_largest_drags() -> None:
     assert "SG&A (" not in text
     assert "led by fair-value gain on BTC ($5.0M)" in text
     assert "Not disclosed for the quarter: impairments." in text
-    assert "Items not broken out above come to -$9.4M" in text
+    assert "Caution: -$9.4M (22% of revenue) is not broken out (other)" in text
 
 
 def test_margin_paragraph_profit_and_missing() -> None:
@@ -116,25 +116,45 @@ LAYERS = pd.DataFrame(
 )
 
 
-def test_cost_paragraph_between_cash_and_all_in() -> None:
+def test_cost_paragraph_partial_stack_never_claims_all_in() -> None:
     text = nar.cost_paragraph(LAYERS, price_usd=80_000.0, period="2025Q2")
     assert "In 2025Q2, power cost $27,324 per BTC." in text
     assert "Cash costs (power, cash SG&A and interest) came to $47,324 per BTC." in text
-    assert "All layers together come to $92,324 per BTC." in text
-    assert "Not disclosed and left out of these totals: SBC." in text
-    # 80,000 - 47,324 = 32,676 to spare; 92,324 - 80,000 = 12,324 short
-    assert "covered cash costs with $32,676 per BTC to spare but fell $12,324 per BTC short of the all-in" in text
+    # SBC is missing: no all-in total, only the floor of the disclosed layers
+    assert "The all-in cost is not computable: SBC is not disclosed" in text
+    assert "at least $92,324 per BTC" in text
+    # 80,000 is below the disclosed layers alone (92,324): the shortfall is at least 12,324
+    assert "fell at least $12,324 per BTC short of the all-in cost" in text
+    assert "to spare" not in text.split("Cash costs")[1].split(".")[0]
 
 
-def test_cost_paragraph_above_all_in_and_missing() -> None:
+def test_cost_paragraph_price_above_the_floor_says_no_more_than_the_data() -> None:
     text = nar.cost_paragraph(LAYERS, price_usd=98_679.0, period="2025Q2")
-    assert text.endswith("The average BTC price of $98,679 covered the all-in cost with $6,355 per BTC to spare.")
-    below = nar.cost_paragraph(LAYERS.drop(columns="cash"), price_usd=40_000.0, period="2025Q2")
-    assert below.endswith("fell $52,324 per BTC short of the all-in cost.")
+    assert "covered cash costs with $51,355 per BTC to spare; the margin after every cost cannot be stated" in text
+    assert "covered the all-in cost" not in text
+    full = LAYERS.assign(usd_per_btc=[27_324.0, 15_000.0, 5_000.0, 45_000.0, 1_000.0])
+    done = nar.cost_paragraph(full, price_usd=98_679.0, period="2025Q2")
+    assert "Every layer is disclosed: the all-in cost is $93,324 per BTC." in done
+    assert done.endswith("The average BTC price of $98,679 covered the all-in cost with $5,355 per BTC to spare.")
+    below = nar.cost_paragraph(full.drop(columns="cash"), price_usd=40_000.0, period="2025Q2")
+    assert below.endswith("fell $53,324 per BTC short of the all-in cost.")
     assert "Cash costs" not in below
+    only_power = LAYERS.assign(usd_per_btc=[27_324.0, NAN, NAN, NAN, NAN])
+    partial = nar.cost_paragraph(only_power, price_usd=98_679.0, period="2025Q2")
+    assert "whether it covered the full cost cannot be said" in partial and "to spare" not in partial
     assert "no margin per coin" in nar.cost_paragraph(LAYERS, price_usd=None, period="2025Q2")
     none = LAYERS.assign(usd_per_btc=NAN)
     assert nar.cost_paragraph(none, price_usd=1.0, period="2025Q2") == "Cost per bitcoin for 2025Q2 is not disclosed."
+
+
+def test_treasury_paragraph_partial_debt_reads_at_least() -> None:
+    scen = pd.DataFrame({"scenario": ["current"], "btc_value_usd": [5.0e9], "cash_usd": [0.4e9],
+                         "debt_usd": [2.6e9], "leverage_pct": [48.1]})
+    text = nar.treasury_paragraph("M", "2025Q2", btc_held=49_951, scenarios=scen, debt_is_partial=True,
+                                  debt_missing=("short_term_debt",), btc_pledged=15_550)
+    assert "debt stood at least at $2.6B (short term debt not disclosed)" in text
+    assert "Debt came to at least 48% of BTC and cash reserves." in text
+    assert "15,550 BTC were pledged, restricted or loaned" in text
 
 
 NETWORK = pd.DataFrame(

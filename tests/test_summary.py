@@ -205,7 +205,7 @@ def test_full_margin_bridge_and_split(full: CompanyQuarterSummary) -> None:
 def test_full_cost_stack(full: CompanyQuarterSummary) -> None:
     c = full.cost_stack
     assert c.fair_share == pytest.approx(0.91) and c.fair_share_basis == "mining revenue / total revenue"
-    assert c.power_basis == "cost_of_revenue_ex_da"
+    assert c.power_basis == "cost of revenue ex-D&A"
     assert list(c.stack["usd_per_btc"]) == pytest.approx([45_500, 15_000, 9_100, 30_000, 5_000])
     assert c.cash_cost_usd_per_btc == pytest.approx(69_600)
     assert c.profit_usd_per_btc == pytest.approx(-4_600)

@@ -132,7 +132,8 @@ _PRINTED_COLUMNS = re.compile(r"\] (?P<label>[A-Za-z][^\[\]|]*?) \$? ?\(?-?[\d,]
 _LABEL_PREFIXES = ("Revenue: ", "Cost of revenue (excludes D&A): ", "Cost of revenue (excl. D&A): ")
 _RESTATED = re.compile(r"(?i)restated")
 _ORIGINAL = re.compile(r"(?i)originally reported")
-_AS_OF = re.compile(r"(?i)\bas of ([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})")
+_AS_OF = re.compile(r"(?i)(?<!balance )\bas of ([A-Z][a-z]{2,8})\.? (\d{1,2}), (\d{4})")
+"""A date the figure is quoted 'as of' (a roll-forward's 'Balance as of' opening date is not the figure's)."""
 
 
 SCOPE_RULES: tuple[tuple[tuple[str, ...], str, str], ...] = (

@@ -116,13 +116,13 @@ def build_margins(q: QuarterData) -> MarginSection:
         bridge, reconciling, notes, missing = (
             result.frame,
             result.reconciling_usd,
-            result.notes,
+            (*q.basis_notes.get(q.period, ()), *result.notes),
             result.missing,
         )
     split, basis = _revenue_split(q)
     if split.empty:
         missing = (*missing, "revenue_split")
-    margin = gross_margin_ex_da_pct(q.c("revenue_total"), q.c("cost_of_revenue_ex_da"))
+    margin = gross_margin_ex_da_pct(q.c("revenue_total"), q.c("cost_of_revenue_ex_da"))  # company-wide
     available = not bridge.empty or not split.empty
     return MarginSection(available, unique(missing), bridge, reconciling, notes, margin, split, basis)
 
@@ -158,6 +158,8 @@ def build_cost_stack(q: QuarterData) -> CostStack:
     result = cost_stack_for(q)
     all_in = result.cumulative("sbc")
     price = q.n("price_avg_usd")
+    layers = result.stack
+    cash_keys = tuple(layers.loc[layers["kind"] == "cash", "layer"])
     return CostStack(
         available=bool(result.stack["disclosed"].any() and not math.isnan(q.c("btc_produced"))),
         missing=result.missing,
@@ -171,6 +173,12 @@ def build_cost_stack(q: QuarterData) -> CostStack:
         profit_usd_per_btc=price - all_in,
         reported_cost_to_mine_usd_per_btc=q.c("cost_to_mine_per_btc"),
         reported_power_cost_usd_per_btc=q.c("power_cost_per_btc"),
+        reported_cost_to_mine_scope=q.scope("cost_to_mine_per_btc"),
+        reported_power_cost_scope=q.scope("power_cost_per_btc"),
+        cash_cost_at_least_usd_per_btc=result.disclosed_sum(cash_keys),
+        all_in_at_least_usd_per_btc=result.disclosed_sum(layers["layer"]),
+        missing_layers=tuple(layers.loc[~layers["disclosed"], "label"]),
+        credits_usd=result.credits_usd,
     )
 
 

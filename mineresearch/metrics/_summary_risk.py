@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from mineresearch.metrics._common import divide
-from mineresearch.metrics._summary_inputs import QuarterData, missing_names, unique
+from mineresearch.metrics._summary_inputs import QuarterData, credits_usd, missing_names, power_layer_usd, unique
 from mineresearch.metrics.breakeven import (
     TARIFF_CHINA_2025_PCT,
     TARIFF_SE_ASIA_2025_PCT,
@@ -31,6 +31,7 @@ from mineresearch.metrics.strategy import (
 from mineresearch.metrics.treasury import (
     btc_value_usd,
     cash_to_short_term_debt_ratio,
+    debt_usd,
     drawdown_table,
     hodl_ratio_pct,
     leverage_pct,
@@ -125,10 +126,14 @@ def _stress(
     q: QuarterData, cost: CostStack, shocks_pct: Sequence[float], power: float, power_basis: str
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     revenue = next((q.c(m) for m in ("revenue_mining", "revenue_total") if not math.isnan(q.c(m))), math.nan)
-    power_cost = q.c("power_cost_per_btc") * q.c("btc_produced")
-    if math.isnan(power_cost):
-        power_cost = q.c("cost_of_revenue_ex_da") * cost.fair_share
-    sga_cash = split_sga_usd(q.c("sga"), q.c("sga_ex_sbc"), q.c("stock_based_comp")).cash_usd
+    power_cost, _ = power_layer_usd(q, cost.fair_share)
+    credits = credits_usd(q)
+    if not math.isnan(credits):
+        power_cost -= credits  # net of curtailment credits, as the cost stack
+    split = split_sga_usd(q.c("sga"), q.c("sga_ex_sbc"), q.c("stock_based_comp"))
+    sga_cash, sga_words = split.cash_usd, "cash SG&A"
+    if math.isnan(sga_cash) and not math.isnan(split.total_usd):
+        sga_cash, sga_words = split.total_usd, "SG&A as reported (stock-based compensation not separable)"
     overhead = {
         "sga_ex_sbc": sga_cash * cost.fair_share,
         "interest_expense": q.c("interest_expense") * cost.fair_share,
@@ -149,15 +154,28 @@ def _stress(
     frame = cash_flow_stress_usd(
         revenue_usd=revenue, power_cost_usd=power_cost, other_cash_cost_usd=other, scenarios=scenarios
     )
-    return frame, missing
+    return frame.assign(cash_flow_basis=_stress_basis(q, overhead, sga_words, credits)), missing
+
+
+def _stress_basis(q: QuarterData, overhead: dict[str, float], sga_words: str, credits: float) -> str:
+    """What the stress's cash flow holds and leaves out, in words (an upper bound when a cost is missing)."""
+    revenue = "mining revenue" if not math.isnan(q.c("revenue_mining")) else "total revenue"
+    costs = ["power and direct cost of mining" + (" net of curtailment credits" if not math.isnan(credits) else "")]
+    names = {"sga_ex_sbc": sga_words, "interest_expense": "interest"}
+    costs += [names[k] for k, v in overhead.items() if not math.isnan(v)]
+    left = [names[k].split(" (")[0] for k, v in overhead.items() if math.isnan(v)]
+    text = f"{revenue[0].upper()}{revenue[1:]} less {', '.join(costs)}"
+    if left:
+        text += f"; before {' and '.join(left)} (not disclosed), so each figure is an upper bound"
+    return text + "."
 
 
 def build_treasury(q: QuarterData, shocks_pct: Sequence[float]) -> Treasury:
     """Section 8: BTC reserve, HODL, leverage, drawdowns, runway."""
     held, price_end, cash = q.c("btc_held"), q.n("price_end_usd"), q.c("cash")
-    debt = q.c("total_debt")
-    if math.isnan(debt):
-        debt = q.c("short_term_debt") + q.c("long_term_debt")
+    debt_figure = debt_usd(q.c("total_debt"), q.c("short_term_debt"), q.c("long_term_debt"),
+                           q.c("convertible_notes_principal"), q.c("line_of_credit"))
+    debt = debt_figure.usd
     value = btc_value_usd(held, price_end)
     drawdown = pd.DataFrame()
     if not math.isnan(value):
@@ -200,6 +218,11 @@ def build_treasury(q: QuarterData, shocks_pct: Sequence[float]) -> Treasury:
         runway_quarters=liquidity_runway_quarters(cash, burn, liquid_btc),
         convertible_notes_principal_usd=q.c("convertible_notes_principal"),
         dilution_pct=math.nan,
+        debt_is_partial=not debt_figure.complete and not math.isnan(debt),
+        debt_parts=debt_figure.parts,
+        debt_missing=debt_figure.missing,
+        btc_held_scope=q.scope("btc_held"),
+        restricted_btc_value_usd=q.line("digital_assets_fair_value", "Restricted bitcoin"),
     )
 
 

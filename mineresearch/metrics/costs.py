@@ -103,6 +103,7 @@ def cost_stack_usd_per_btc(
     sbc_usd: float,
     fair_share: float = 1.0,
     btc_price_usd: float = math.nan,
+    credits_usd: float = math.nan,
 ) -> pd.DataFrame:
     """The cost-per-BTC stack: power, + cash SG&A, + interest, + D&A, + SBC = all-in (methods ref. C7).
 
@@ -120,16 +121,23 @@ def cost_stack_usd_per_btc(
         sbc_usd: stock-based compensation, USD.
         fair_share: share of each amount allocated to mining, in [0, 1].
         btc_price_usd: the quarter's average BTC price, for the implied profit per coin.
+        credits_usd: power curtailment credits received, USD (positive). When given, a ``credits`` layer
+            (negative, a cash layer, not scaled by the fair share: credits belong to mining) follows
+            power, so the cash and all-in costs are net of credits (TheMinerMag). When NaN, no layer.
 
     Returns:
         One row per layer with columns ``layer, label, kind, usd_per_btc, cumulative_usd_per_btc,
         disclosed, profit_usd_per_btc`` (price minus the cumulative cost; NaN without a price).
     """
     amounts = (power_usd, sga_cash_usd, interest_usd, depreciation_usd, sbc_usd)
+    layers = [(layer, divide(as_float(amount) * as_float(fair_share), btc_produced))
+              for layer, amount in zip(COST_LAYERS, amounts, strict=True)]
+    if not math.isnan(as_float(credits_usd)):
+        credit = -divide(as_float(credits_usd), btc_produced)
+        layers.insert(1, (("credits", "Power curtailment credits", "cash"), credit))
     rows: list[dict[str, object]] = []
     running = 0.0
-    for (key, label, kind), amount in zip(COST_LAYERS, amounts, strict=True):
-        per_btc = divide(as_float(amount) * as_float(fair_share), btc_produced)
+    for (key, label, kind), per_btc in layers:
         running = running + per_btc  # NaN stays NaN from the first missing layer upwards
         rows.append(
             {

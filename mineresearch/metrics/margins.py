@@ -31,28 +31,64 @@ BRIDGE_STEPS: tuple[tuple[str, str, float], ...] = (
 )
 """The bridge's steps between revenue and net income: (metric, label, sign of its effect)."""
 
+CHECKPOINTS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("gross_profit_ex_da", "Gross profit ex-D&A", ("cost_of_revenue_ex_da",)),
+    ("operating_income", "Operating income", ("depreciation_amortization", "sga", "stock_based_comp", "impairment",
+                                               "fv_gain_loss_digital_assets", "other_operating_gain_loss")),
+    ("income_before_tax", "Income before tax", ("interest_expense", "interest_income", "other_nonoperating")),
+    ("net_income", "Net income", ("income_tax",)),
+)
+"""The subtotals the bridge passes through, each with the steps that lead to it. A reported subtotal confines
+whatever is not broken out to its own stretch of the bridge."""
+
+REMAINDER_LABELS: dict[str, str] = {
+    "gross_profit_ex_da": "Not broken out (cost of revenue)",
+    "operating_income": "Not broken out (operating)",
+    "income_before_tax": "Not broken out (non-operating)",
+    "net_income": "Not broken out (tax and other)",
+}
+LARGE_REMAINDER_PCT = 10.0
+"""A remainder above this share of revenue is called out in the report's prose."""
+
 
 @dataclass(frozen=True)
 class MarginBridge:
-    """A revenue-to-net-income bridge that always ends at the reported net income.
+    """A revenue-to-net-income bridge through reported subtotals that always ends at the reported net income.
 
     Attributes:
-        frame: one row per step with columns ``step, label, kind, value_usd, cumulative_usd,
-            disclosed``. ``kind`` is ``start`` (revenue), ``step``, ``reconciling`` or ``end`` (net
-            income). ``value_usd`` is the signed effect on net income (NaN when not disclosed);
-            ``cumulative_usd`` is the running total after the step (undisclosed steps add nothing).
+        frame: one row per line with columns ``step, label, kind, value_usd, cumulative_usd, disclosed,
+            share_of_revenue_pct``. ``kind`` is ``start`` (revenue), ``step`` (a disclosed line, its signed
+            effect on net income), ``remainder`` (what a reported subtotal holds beyond the disclosed lines
+            before it: "not broken out"), ``checkpoint`` (a subtotal: reported, or computed from disclosed
+            lines when every line before it is disclosed) or ``end`` (net income). Undisclosed lines have
+            no row; they are named in ``missing``.
         net_income_usd: the reported net income the bridge ends at.
-        reconciling_usd: the explicit "other" that closes the bridge (net income minus every
-            disclosed step); it holds whatever the undisclosed lines amount to.
-        missing: the steps that were not disclosed (their amounts are inside ``reconciling_usd``).
-        notes: how SG&A and SBC were separated, and other caveats for the reader.
+        reconciling_usd: the sum of the remainders (what the undisclosed lines amount to in all).
+        remainders: remainder per reported checkpoint (``operating_income``, ``income_before_tax``,
+            ``net_income``), USD; gross profit ex-D&A is never reported as such, only computed.
+        missing: the lines that were not disclosed (their amounts sit in the remainder of their stretch).
+        notes: how SG&A and SBC were separated, which subtotals are reported, and other caveats.
+        revenue_usd: the revenue the bridge starts from (NaN when none is on file).
     """
 
     frame: pd.DataFrame
     net_income_usd: float
     reconciling_usd: float
+    remainders: dict[str, float]
     missing: tuple[str, ...]
     notes: tuple[str, ...]
+    revenue_usd: float = math.nan
+
+    def large_remainders(self, threshold_pct: float = LARGE_REMAINDER_PCT) -> dict[str, float]:
+        """Remainders whose size is above ``threshold_pct`` of revenue (all non-zero ones without revenue)."""
+        out: dict[str, float] = {}
+        for key, value in self.remainders.items():
+            if round(value) == 0:
+                continue
+            share = divide(abs(value), abs(self.revenue_usd)) * 100
+            if math.isnan(share) or share > threshold_pct:
+                out[key] = value
+        return out
 
 
 def _step_values(lines: Mapping[str, object]) -> tuple[dict[str, float], dict[str, str], list[str]]:
@@ -72,19 +108,20 @@ def _step_values(lines: Mapping[str, object]) -> tuple[dict[str, float], dict[st
     if not math.isnan(as_float(lines.get("cost_of_revenue"))) and math.isnan(values["cost_of_revenue_ex_da"]):
         notes.append(
             "Cost of revenue is disclosed only as reported (D&A may be inside it); "
-            "it is left in the reconciling other."
+            "it is left in the remainder of its stretch."
         )
-    return {name: sign * values[name] for name, _, sign in BRIDGE_STEPS}, labels, notes
+    return {name: sign * values[name] + 0.0 for name, _, sign in BRIDGE_STEPS}, labels, notes
 
 
 def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
-    """Bridge a quarter from revenue to the reported net income (methods ref. E1).
+    """Bridge a quarter from revenue to the reported net income through reported subtotals (methods ref. E1).
 
-    Steps: revenue, cost of revenue ex-D&A, D&A, SG&A ex-SBC, SBC, impairments, fair-value marks on
-    digital assets, other operating items, interest expense, interest income, other non-operating
-    items, income tax, then an explicit reconciling "other" equal to net income minus every disclosed
-    step, so the bridge always ends exactly at net income. A line that is not disclosed adds nothing
-    and is named in ``missing``; its amount is inside the reconciling other.
+    Revenue, then each stretch of lines up to a subtotal: cost of revenue ex-D&A to gross profit ex-D&A;
+    D&A, SG&A ex-SBC, SBC, impairments, fair-value marks and other operating items to operating income;
+    interest and other non-operating items to income before tax; income tax to net income. Where a
+    subtotal is reported, what its stretch holds beyond the disclosed lines is a "not broken out" remainder
+    of that stretch, so an undisclosed line is confined to one step. Where a subtotal is not reported, its
+    stretch runs on to the next reported one. Net income is always reported, so the bridge ends there.
 
     Args:
         lines: canonical metric values for one company-quarter (a mapping or a row of
@@ -99,18 +136,58 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
     steps, labels, notes = _step_values(lines)
     revenue = as_float(lines.get("revenue_total"))
     rows = [_row("revenue_total", "Revenue", "start", revenue, 0.0 if math.isnan(revenue) else revenue)]
-    disclosed = [] if math.isnan(revenue) else [revenue]
-    for name, _, _ in BRIDGE_STEPS:
-        value = steps[name]
-        if not math.isnan(value):
-            disclosed.append(value)
-        rows.append(_row(name, labels[name], "step", value, math.fsum(disclosed)))
-    reconciling = net_income - math.fsum(disclosed)
-    rows.append(_row("reconciling_other", "Other (reconciling)", "reconciling", reconciling, net_income))
+    level = 0.0 if math.isnan(revenue) else revenue
+    remainders: dict[str, float] = {}
+    complete = not math.isnan(revenue)  # every line so far disclosed: a computed subtotal is exact
+    missing: list[str] = [] if complete else ["revenue_total"]
+    reported: list[str] = []
+    stretch_from = "revenue"
+    for key, label, names in CHECKPOINTS:
+        for name in names:
+            value = steps[name]
+            if math.isnan(value):
+                missing.append(name)
+                complete = False
+                continue
+            level += value
+            rows.append(_row(name, labels[name], "step", value, level))
+        target = net_income if key == "net_income" else as_float(lines.get(key))
+        if math.isnan(target):
+            if complete and key != "net_income":
+                rows.append(_row(key, f"{label} (computed)", "checkpoint", level, level))
+                stretch_from = _lower(label)  # exact: every line before it is disclosed
+            continue
+        remainder = target - level
+        if round(remainder) != 0:
+            text = REMAINDER_LABELS[key]
+            if not remainders and math.isnan(revenue):
+                text = f"Revenue and lines not broken out (to {_lower(label)})"
+            elif stretch_from != _previous(key):
+                text = f"Not broken out (from {stretch_from} to {_lower(label)})"
+            rows.append(_row(f"remainder_{key}", text, "remainder", remainder, target))
+            remainders[key] = remainder
+        level, complete, stretch_from = target, True, _lower(label)
+        if key != "net_income":
+            reported.append(_lower(label))
+            rows.append(_row(key, label, "checkpoint", target, target))
     rows.append(_row("net_income", "Net income", "end", net_income, net_income))
     frame = pd.DataFrame(rows)
-    missing = tuple(frame.loc[~frame["disclosed"], "step"])
-    return MarginBridge(frame, net_income, reconciling, missing, tuple(notes))
+    frame["share_of_revenue_pct"] = [100 * divide(v, abs(revenue)) for v in frame["value_usd"]]
+    if reported:
+        notes.append(f"Reported subtotals used as checkpoints: {', '.join(reported)}.")
+    return MarginBridge(frame, net_income, math.fsum(remainders.values()), remainders, tuple(missing),
+                        tuple(notes), revenue)
+
+
+def _previous(key: str) -> str:
+    """The label (lower case) of the checkpoint before ``key``; ``revenue`` before the first."""
+    keys = [k for k, _, _ in CHECKPOINTS]
+    index = keys.index(key)
+    return "revenue" if index == 0 else _lower(CHECKPOINTS[index - 1][1])
+
+
+def _lower(label: str) -> str:
+    return label[:1].lower() + label[1:]
 
 
 def _row(step: str, label: str, kind: str, value: float, cumulative: float) -> dict[str, object]:

@@ -125,6 +125,12 @@ class CostStack:
         profit_usd_per_btc: average price minus the all-in cost (negative for a loss per coin).
         reported_cost_to_mine_usd_per_btc: the company's own figure (definitions differ, C2).
         reported_power_cost_usd_per_btc: the company's own power cost per BTC.
+        reported_cost_to_mine_scope, reported_power_cost_scope: the scope each company figure states
+            (``owned sites only``, ``excluding miner depreciation``, ...); empty when company-wide.
+        cash_cost_at_least_usd_per_btc, all_in_at_least_usd_per_btc: the sum of the disclosed layers up
+            to the cash top and the all-in top: lower bounds, equal to the totals when nothing is missing.
+        missing_layers: labels of the layers not disclosed (the totals are NaN when any is missing).
+        credits_usd: power curtailment credits of the quarter (a layer of their own when on file).
     """
 
     available: bool
@@ -139,6 +145,12 @@ class CostStack:
     profit_usd_per_btc: float
     reported_cost_to_mine_usd_per_btc: float
     reported_power_cost_usd_per_btc: float
+    reported_cost_to_mine_scope: str = ""
+    reported_power_cost_scope: str = ""
+    cash_cost_at_least_usd_per_btc: float = float("nan")
+    all_in_at_least_usd_per_btc: float = float("nan")
+    missing_layers: tuple[str, ...] = ()
+    credits_usd: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -227,6 +239,11 @@ class Treasury:
             is disclosed (otherwise cash alone); inf when not burning.
         convertible_notes_principal_usd: principal outstanding; ``dilution_pct`` needs tranche
             conversion prices, which the dataset does not carry (NaN, "not disclosed").
+        debt_is_partial: True when debt is the sum of some disclosed parts only: ``total_debt_usd`` and
+            ``leverage_pct`` are then lower bounds ("at least"); ``debt_parts`` names the parts summed,
+            ``debt_missing`` the parts not on file.
+        btc_held_scope: the scope the source states for the holding (e.g. consolidated with a subsidiary).
+        restricted_btc_value_usd: the printed "restricted bitcoin" line of digital assets, where on file.
     """
 
     available: bool
@@ -250,6 +267,11 @@ class Treasury:
     runway_quarters: float
     convertible_notes_principal_usd: float
     dilution_pct: float
+    debt_is_partial: bool = False
+    debt_parts: tuple[str, ...] = ()
+    debt_missing: tuple[str, ...] = ()
+    btc_held_scope: str = ""
+    restricted_btc_value_usd: float = float("nan")
 
 
 @dataclass(frozen=True)

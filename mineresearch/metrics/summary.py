@@ -182,7 +182,9 @@ def _load(dataset: DatasetLike, ticker: str, period: str) -> QuarterData:
         raise ValueError(f"unknown ticker {ticker!r}: it is not in the dataset's companies")
     name = companies.at[ticker, "name"] if "name" in companies.columns else None
     name = ticker if name is None or (isinstance(name, float) and math.isnan(name)) else str(name)
-    return QuarterData.from_frames(ticker, period, name, dataset.company_quarters(ticker), dataset.network)
+    chosen_rows = getattr(dataset, "chosen_rows", None)
+    rows = chosen_rows(ticker) if callable(chosen_rows) else None
+    return QuarterData.from_frames(ticker, period, name, dataset.company_quarters(ticker), dataset.network, rows)
 
 
 def _notes(cost: CostStack, margins: MarginSection, breakevens: Breakevens) -> tuple[str, ...]:

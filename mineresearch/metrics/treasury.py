@@ -61,6 +61,47 @@ def cash_to_short_term_debt_ratio(cash_usd: float, short_term_debt_usd: float) -
     return divide(cash_usd, short_term_debt_usd)
 
 
+@dataclass(frozen=True)
+class DebtFigure:
+    """Debt for leverage: the value, whether it is complete, the parts summed and the parts missing."""
+
+    usd: float
+    complete: bool
+    parts: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def debt_usd(
+    total_debt_usd: float,
+    short_term_debt_usd: float,
+    long_term_debt_usd: float,
+    convertible_notes_principal_usd: float = math.nan,
+    line_of_credit_usd: float = math.nan,
+) -> DebtFigure:
+    """Debt from what is disclosed (methods ref. F1, "Completeness"): total debt, else the sum of its parts.
+
+    Total debt when on file (complete). Otherwise short-term plus long-term debt, complete when both are
+    on file. A drawn line of credit counts only when short-term debt is not on file (a current borrowing
+    sits inside it otherwise); convertible notes count only when long-term debt is not on file (they sit
+    inside it otherwise). A sum that misses short- or long-term debt is partial: a lower bound.
+    """
+    total = as_float(total_debt_usd)
+    if not math.isnan(total):
+        return DebtFigure(total, True, ("total_debt",), ())
+    short, long_ = as_float(short_term_debt_usd), as_float(long_term_debt_usd)
+    parts: dict[str, float] = {"short_term_debt": short, "long_term_debt": long_}
+    if math.isnan(short):
+        parts["line_of_credit"] = as_float(line_of_credit_usd)
+    if math.isnan(long_):
+        parts["convertible_notes_principal"] = as_float(convertible_notes_principal_usd)
+    known = {k: v for k, v in parts.items() if not math.isnan(v)}
+    if not known:
+        return DebtFigure(math.nan, False, (), ("total_debt",))
+    complete = not (math.isnan(short) or math.isnan(long_))
+    missing = tuple(k for k in ("short_term_debt", "long_term_debt") if math.isnan(parts[k]))
+    return DebtFigure(math.fsum(known.values()), complete, tuple(known), missing)
+
+
 def leverage_pct(debt_usd: float, btc_value_usd: float, cash_usd: float) -> float:
     """Convertible Monitor leverage: ``100 x debt / (BTC value + cash)`` (methods ref. F1).
 

@@ -65,8 +65,8 @@ def show_treasury(report: Any) -> None:
         btc_sold=t.btc_sold, debt_is_partial=t.debt_is_partial, debt_missing=t.debt_missing,
         btc_pledged=t.btc_pledged)))
     at_least = "at least " if t.debt_is_partial else ""
-    parts = " + ".join(p.replace("_", " ") for p in t.debt_parts)
-    debt_label = f"Debt ({parts}{'; partial' if t.debt_is_partial else ''})" \
+    summed = " + ".join(p.replace("_", " ") for p in t.debt_parts)
+    debt_label = f"Debt ({summed}{'; partial' if t.debt_is_partial else ''})" \
         if t.debt_parts and t.debt_parts != ("total_debt",) else "Total debt"
     held_label = "BTC held at quarter end" + (f" ({t.btc_held_scope})" if t.btc_held_scope else "")
     if not scen.empty and scen[["btc_value_usd", "cash_usd"]].notna().any().any():

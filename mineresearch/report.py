@@ -166,7 +166,8 @@ class CompanyReport:
         layers["cash"] = layers["kind"].astype(str).eq("cash")
         show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)))
         if layers["usd_per_btc"].isna().all():
-            show_html(missing_note(c.missing, what="The cost stack"))
+            own = _company_figures(c)
+            show_html(bullets(own) if own else "", missing_note(c.missing, what="The cost stack"))
             return
         if c.available:
             show_chart(charts.cost_stack_chart(layers, price_usd=c.btc_price_avg_usd, source=COMPANY_SOURCE))

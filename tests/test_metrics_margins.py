@@ -180,5 +180,5 @@ def test_bridge_checkpoints_confine_what_is_not_broken_out() -> None:
 def test_bridge_stretch_without_a_reported_subtotal_runs_on() -> None:
     bridge = margin_bridge({"revenue_total": 100.0, "cost_of_revenue_ex_da": 40.0, "net_income": -20.0})
     labels = list(bridge.frame["label"])
-    assert "Not broken out (from gross profit ex-D&A to net income)" in labels
+    assert "Not broken out (gross profit ex-D&A to net income)" in labels
     assert bridge.remainders == {"net_income": -80.0}

@@ -163,7 +163,7 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
             if not remainders and math.isnan(revenue):
                 text = f"Revenue and lines not broken out (to {_lower(label)})"
             elif stretch_from != _previous(key):
-                text = f"Not broken out (from {stretch_from} to {_lower(label)})"
+                text = f"Not broken out ({stretch_from} to {_lower(label)})"
             rows.append(_row(f"remainder_{key}", text, "remainder", remainder, target))
             remainders[key] = remainder
         level, complete, stretch_from = target, True, _lower(label)

@@ -182,3 +182,17 @@ def test_bridge_stretch_without_a_reported_subtotal_runs_on() -> None:
     labels = list(bridge.frame["label"])
     assert "Not broken out (gross profit ex-D&A to net income)" in labels
     assert bridge.remainders == {"net_income": -80.0}
+
+
+def test_bridge_names_printed_lines_of_other_items() -> None:
+    details = {"other_operating_gain_loss": {"Loss on contract settlement": -158.0, "Power credits": 8.0,
+                                             "Casualty": 0.1, "Equipment": -0.3}}
+    bridge = margin_bridge({"revenue_total": 150.0, "other_operating_gain_loss": -150.2, "net_income": -0.2},
+                           details)
+    labels = list(bridge.frame["label"])
+    assert labels[1:4] == ["Loss on contract settlement", "Power credits",
+                           "Other operating gains (losses): 2 smaller lines"]
+    assert bridge.remainders == {}  # the lines add up to the step: nothing is hidden
+    mismatch = margin_bridge({"revenue_total": 150.0, "other_operating_gain_loss": -100.0, "net_income": 50.0},
+                             details)
+    assert "Other operating gains (losses)" in list(mismatch.frame["label"])  # lines that do not add up: one row

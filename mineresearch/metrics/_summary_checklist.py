@@ -86,6 +86,9 @@ def build_checklist(
     ]
     frame = pd.DataFrame(lines, columns=["area", "question", "value", "unit"])
     frame["answer"] = [_answer(v, u) for v, u in zip(frame["value"], frame["unit"], strict=True)]
+    if treasury.debt_is_partial:  # debt summed from some of its parts: the leverage figures are lower bounds
+        bound = frame["question"].str.startswith("Leverage") & frame["value"].notna()
+        frame.loc[bound, "answer"] = "at least " + frame.loc[bound, "answer"]
     unanswered = tuple(frame.loc[frame["value"].isna(), "question"])
     return Checklist(bool(frame["value"].notna().any()), unanswered, frame)
 

@@ -15,7 +15,12 @@ from mineresearch.metrics._summary_inputs import (
     realized_ehs,
     unique,
 )
-from mineresearch.metrics.margins import gross_margin_ex_da_pct, margin_bridge, revenue_change_split_usd
+from mineresearch.metrics.margins import (
+    DETAILED_STEPS,
+    gross_margin_ex_da_pct,
+    margin_bridge,
+    revenue_change_split_usd,
+)
 from mineresearch.metrics.production import btc_per_ehs_day, change_pct, is_record_high, network_share_pct
 from mineresearch.metrics.production import realization_rate_pct as _realization_pct
 from mineresearch.metrics.sections import (
@@ -112,7 +117,8 @@ def build_margins(q: QuarterData) -> MarginSection:
     notes: tuple[str, ...] = ()
     missing: tuple[str, ...] = ("net_income",)
     if not math.isnan(q.c("net_income")):
-        result = margin_bridge(lines)
+        details = {m: q.line_items.get((q.period, m), {}) for m in DETAILED_STEPS}
+        result = margin_bridge(lines, details)
         bridge, reconciling, notes, missing = (
             result.frame,
             result.reconciling_usd,

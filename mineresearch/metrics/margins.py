@@ -113,7 +113,13 @@ def _step_values(lines: Mapping[str, object]) -> tuple[dict[str, float], dict[st
     return {name: sign * values[name] + 0.0 for name, _, sign in BRIDGE_STEPS}, labels, notes
 
 
-def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
+DETAILED_STEPS: tuple[str, ...] = ("other_operating_gain_loss", "other_nonoperating")
+"""Steps shown line by line where the printed lines are on file (a one-off stays visible by its own name)."""
+
+
+def margin_bridge(
+    lines: Mapping[str, object], details: Mapping[str, Mapping[str, float]] | None = None
+) -> MarginBridge:
     """Bridge a quarter from revenue to the reported net income through reported subtotals (methods ref. E1).
 
     Revenue, then each stretch of lines up to a subtotal: cost of revenue ex-D&A to gross profit ex-D&A;
@@ -126,6 +132,9 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
     Args:
         lines: canonical metric values for one company-quarter (a mapping or a row of
             ``Dataset.company_quarters``); ``net_income`` is required.
+        details: printed lines of a step (metric -> {printed label: signed amount}); for the steps in
+            ``DETAILED_STEPS`` they replace the step's single row when they add up to it, so a one-off
+            (Riot's 2025Q2 loss on contract settlement) is named rather than folded into "other".
 
     Raises:
         ValueError: when net income is missing (there is nothing to reconcile to).
@@ -134,6 +143,7 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
     if math.isnan(net_income):
         raise ValueError("the margin bridge needs a reported net_income")
     steps, labels, notes = _step_values(lines)
+    details = details or {}
     revenue = as_float(lines.get("revenue_total"))
     rows = [_row("revenue_total", "Revenue", "start", revenue, 0.0 if math.isnan(revenue) else revenue)]
     level = 0.0 if math.isnan(revenue) else revenue
@@ -148,6 +158,12 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
             if math.isnan(value):
                 missing.append(name)
                 complete = False
+                continue
+            printed = details.get(name, {}) if name in DETAILED_STEPS else {}
+            if len(printed) > 1 and abs(math.fsum(printed.values()) - value) < 1.0:
+                for text, amount in _grouped(printed, revenue, labels[name]):
+                    level += amount
+                    rows.append(_row(name, text, "step", amount, level))
                 continue
             level += value
             rows.append(_row(name, labels[name], "step", value, level))
@@ -177,6 +193,23 @@ def margin_bridge(lines: Mapping[str, object]) -> MarginBridge:
         notes.append(f"Reported subtotals used as checkpoints: {', '.join(reported)}.")
     return MarginBridge(frame, net_income, math.fsum(remainders.values()), remainders, tuple(missing),
                         tuple(notes), revenue)
+
+
+SMALL_LINE_PCT = 1.0
+"""Printed lines smaller than this share of revenue are shown together."""
+
+
+def _grouped(printed: Mapping[str, float], revenue: float, label: str) -> list[tuple[str, float]]:
+    """Printed lines, largest effect first; those under ``SMALL_LINE_PCT`` of revenue summed into one row."""
+    big, small = [], []
+    for text, amount in sorted(printed.items(), key=lambda kv: -abs(kv[1])):
+        share = divide(abs(amount), abs(revenue)) * 100
+        (small if not math.isnan(share) and share < SMALL_LINE_PCT else big).append((text, float(amount)))
+    if len(small) > 1:
+        big.append((f"{label}: {len(small)} smaller lines", math.fsum(a for _, a in small)))
+    else:
+        big += small
+    return big
 
 
 def _previous(key: str) -> str:

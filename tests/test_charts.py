@@ -220,7 +220,7 @@ def test_cost_stack_total_and_loss_colour() -> None:
     assert total["colour"] == theme.LOSS
     assert values[1]["start"] == pytest.approx(27_324.0) and values[1]["end"] == pytest.approx(42_324.0)
     below = charts.cost_stack_chart(_layers(), price_usd=100_000.0, source=SOURCE).to_dict()
-    totals = [r for v in below["datasets"].values() for r in v if str(r.get("layer", "")).startswith("All-in")]
+    totals = [r for v in below["datasets"].values() for r in v if str(r.get("layer", "")).startswith("At least")]
     assert totals[0]["colour"] == theme.INK
 
 

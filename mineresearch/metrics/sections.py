@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mineresearch.metrics.production import RecordCheck
+
 
 @dataclass(frozen=True)
 class Headline:
@@ -21,8 +23,9 @@ class Headline:
     Attributes:
         company_name: the company's name (the ticker when the name is not on file).
         btc_produced: BTC produced in the quarter.
-        btc_produced_record: True when output beat every earlier quarter on file, False when not,
-            None when it cannot be said (no value, or no earlier quarter).
+        btc_produced_record: True when output is a record (``production.record_check``: above every
+            earlier quarter on file, with at least four consecutive quarters on file just before it),
+            False when not, None when it cannot be said (no value, or no earlier quarter).
         btc_produced_qoq_pct: change in BTC produced against the prior quarter, %.
         realized_hashrate_ehs: hashrate implied by output and the network (methods ref. B1), EH/s.
         revenue_usd: total revenue.
@@ -30,6 +33,8 @@ class Headline:
         is_net_loss: True for a net loss, None when net income is not disclosed.
         all_in_cost_usd_per_btc: top of the cost stack (NaN unless every layer is disclosed).
         btc_price_avg_usd: the quarter's average BTC price.
+        btc_produced_rank: the full record check (record, or "the highest of N quarters on file");
+            the one the headline sentence uses.
     """
 
     available: bool
@@ -44,6 +49,7 @@ class Headline:
     is_net_loss: bool | None
     all_in_cost_usd_per_btc: float
     btc_price_avg_usd: float
+    btc_produced_rank: RecordCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,10 @@ class Kpis:
 
     Attributes:
         table: one row per KPI with columns ``metric, label, unit, current, prior, year_ago,
-            qoq_change_pct, yoy_change_pct`` (percent changes use ``|base|``, see
-            ``production.change_pct``). Derived KPIs (realized hashrate, cost per BTC, gross margin)
-            are computed per quarter from disclosed figures.
+            qoq_change_pct, yoy_change_pct, qoq_change, yoy_change``. The last two are
+            ``changes.Change`` objects (percent, percentage points for ``%`` metrics, or n.m.); the
+            ``*_pct`` columns hold their values (NaN when n.m. or missing). Derived KPIs (realized
+            hashrate, cost per BTC, gross margin) are computed per quarter from disclosed figures.
         prior_period: label of the prior calendar quarter.
         year_ago_period: label of the same quarter a year earlier.
     """
@@ -149,8 +156,11 @@ class NetworkContext:
         hashprice_usd_per_ph_day, hashrate_avg_ehs, difficulty_avg, fee_share, btc_per_ehs_day,
             btc_price_avg_usd: the quarter's network figures (fee share as a ratio in [0, 1]).
         realized_hashrate_ehs: company BTC / (network BTC / network EH/s), methods ref. B1.
-        realization_rate_pct: realized / ``realization_denominator`` hashrate, %.
+        realization_rate_pct: realized / ``realization_denominator`` hashrate, %, on the average of
+            the opening (prior quarter-end) and closing fleet when both are on file.
         realization_denominator: ``hashrate_installed_ehs`` or ``hashrate_operating_ehs``.
+        realization_basis: ``"average"`` (opening and closing fleet), ``"quarter-end"`` (closing
+            only) or empty; ``company_btc_per_ehs_day`` uses the same fleet figure.
         btc_share_pct: company BTC / network BTC, %.
         block_share_pct: blocks won / network blocks, %.
         company_btc_per_ehs_day: company BTC per installed (or operating) EH/s per day.
@@ -173,6 +183,7 @@ class NetworkContext:
     block_share_pct: float
     company_btc_per_ehs_day: float
     history: pd.DataFrame
+    realization_basis: str = ""
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ class CompanyReport:
         tariff_rate_pct: float = 21.6,
         data_path: str | None = None,
         static_charts: bool = False,
+        difficulty_growth_pct_per_month: float | None = None,
+        pool_fee_pct: float = 2.0,
+        pue: float = 1.10,
+        next_halving_month: str | None = None,
     ) -> CompanyReport:
         """Load the dataset, compute the summary, set up charts (static SVG or interactive)."""
         from mineresearch.dataset import load_dataset
@@ -54,6 +58,8 @@ class CompanyReport:
         summary = company_quarter_summary(
             ds, ticker, period, btc_price_shocks_pct=btc_price_shocks_pct,
             power_price_usd_per_mwh=power_price_usd_per_mwh, tariff_rate_pct=tariff_rate_pct,
+            difficulty_growth_pct_per_month=difficulty_growth_pct_per_month, pool_fee_pct=pool_fee_pct, pue=pue,
+            next_halving_month=next_halving_month,
         )
         return cls(summary, ds)
 

@@ -30,7 +30,12 @@ def show_breakevens(report: Any) -> None:
     if not fmt.is_missing(b.hashcost_usd_per_ph_day):
         facts.append(f"Fleet hashcost: {fmt.usd_per_ph_day(b.hashcost_usd_per_ph_day)} per PH/s per day.")
     if not fmt.is_missing(b.breakeven_power_usd_per_mwh):
-        facts.append(f"Break-even power price at the quarter's hashprice: ${b.breakeven_power_usd_per_mwh:,.0f}/MWh.")
+        facts.append(
+            f"Break-even power price, a ceiling (the highest power price at which the fleet covers its power, "
+            f"gross of other costs): ${b.breakeven_power_usd_per_mwh:,.0f}/MWh at the quarter's hashprice, net of "
+            f"a {b.pool_fee_pct:.1f}% pool fee, with PUE {b.pue:.2f} and full uptime "
+            f"(${b.breakeven_power_gross_usd_per_mwh:,.0f}/MWh with neither)."
+        )
     if facts:
         parts.append(bullets(facts))
     show_html(*parts, missing_note(b.missing))
@@ -110,17 +115,58 @@ def show_strategy(report: Any) -> None:
                               "revenue_hpc": "HPC/AI", "revenue_other": "Other", "revenue_total": "Total"})
         parts.append(table(m, formats={c: fmt.usd for c in m.columns[1:]}, caption="Revenue mix by quarter"))
     if not s.tariff_scenarios.empty:
-        ts = s.tariff_scenarios.loc[:, ["scenario", "tariff_rate_pct", "landed_capex_usd", "capex_usd_per_th",
-                                        "payback_days"]]
-        ts.columns = ["Scenario", "Tariff", "Landed cost per machine", "USD per TH/s", "Payback (days)"]
+        ts = s.tariff_scenarios.loc[:, ["scenario", "tariff_rate_pct", "landed_capex_usd", "static_payback_days",
+                                        "payback_days", "cash_12m_usd", "cash_24m_usd", "cash_36m_usd",
+                                        "shutdown_month"]].copy()
+        statuses = s.tariff_scenarios["payback_status"]
+        ts["payback_days"] = [_payback(v, st) for v, st in zip(ts["payback_days"], statuses, strict=True)]
+        ts.columns = ["Scenario", "Tariff", "Landed cost per machine", "Static payback",
+                      "Payback with growth and halving", "Cash after 12 months", "After 24 months",
+                      "After 36 months", "Machine stops"]
+        cash = fmt.usd_column([*ts["Cash after 12 months"], *ts["After 24 months"], *ts["After 36 months"]])
         parts.append(table(ts, formats={"Tariff": lambda v: fmt.pct(v), "Landed cost per machine": fmt.usd,
-                                        "USD per TH/s": lambda v: f"${v:,.2f}",
-                                        "Payback (days)": lambda v: f"{v:,.0f}" if v < 1e6 else "never"},
-                           caption="Reference ASIC payback at the quarter's hashprice and power price "
-                                   "(static: no difficulty growth, halving or resale)"))
+                                        "Static payback": _days,
+                                        "Cash after 12 months": cash, "After 24 months": cash, "After 36 months": cash,
+                                        "Machine stops": lambda v: f"month {v:,.0f}"},
+                           missing="runs on", highlight_negative=("Cash after 12 months", "After 24 months",
+                                                                 "After 36 months"),
+                           caption="Reference ASIC (Antminer S21, 200 TH/s, 3.5 kW, $3,400) bought at the end of "
+                                   f"{report.period}: payback and cumulative cash net of its landed cost"))
+        if s.forward is not None:
+            summary = report.summary
+            parts.append(para(forward_assumptions_text(s.forward, hashprice=summary.network.hashprice_usd_per_ph_day,
+                                                       power=summary.breakevens.power_price_usd_per_mwh)))
         parts.append(para("Tariff rates: 21.6% on ASICs from Indonesia, Malaysia and Thailand and 57.6% on "
                           "China-made machines after August 2025 (see Sources and methodology)."))
     show_html(*parts, missing_note(s.missing))
+
+
+def forward_assumptions_text(f: Any, *, hashprice: float, power: float) -> str:
+    """The assumptions of the payback cases, in one paragraph (``breakeven.ForwardAssumptions``)."""
+    growth = f.difficulty_growth_pct_per_month
+    basis = "a report parameter" if f.growth_basis == "report parameter" else f"the {f.growth_basis}"
+    direction = "falls" if growth >= 0 else "rises"
+    halving = f.halving_date.strftime("%B %Y")
+    when = (f"month {f.halving_month}" if f.halving_month is not None
+            else f"after the {f.horizon_months} months simulated")
+    dated = "a report parameter" if f.halving_basis == "report parameter" else f"estimated: {f.halving_basis}"
+    return (
+        f"Assumptions: network difficulty grows {growth:+.2f}% a month ({basis}), so at a constant BTC price and "
+        f"fee level hashprice {direction} by the same factor each month from the quarter's "
+        f"{fmt.usd_per_ph_day(hashprice)}; the next halving (block {f.halving_height:,}) is taken in {halving} "
+        f"({dated}), {when}, and halves the subsidy while fees ({fmt.share(f.fee_share)} of rewards) stay; pool fee "
+        f"{f.pool_fee_pct:.1f}%; PUE {f.pue:.2f}; power ${power:,.1f}/MWh; full uptime; no resale value. The "
+        "machine stops in the first month its daily margin is not positive. Static payback: the quarter's "
+        "hashprice and power price held for ever, with no pool fee or PUE."
+    )
+
+
+def _days(v: float) -> str:
+    return "never" if v == float("inf") else f"{v:,.0f} days"
+
+
+def _payback(days: float, status: str) -> str:
+    return f"{days:,.0f} days" if status == "paid back" else status
 
 
 def _scenarios(t: Any) -> pd.DataFrame:

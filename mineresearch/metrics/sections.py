@@ -9,10 +9,12 @@ NaN when it could not be computed from disclosed figures; nothing is estimated o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
+from mineresearch.metrics.breakeven import ForwardAssumptions
 from mineresearch.metrics.production import RecordCheck
 
 
@@ -196,7 +198,11 @@ class Breakevens:
         power_price_usd_per_mwh: the power price used (the report parameter, else the company's).
         power_price_basis: ``"parameter"``, ``"company"`` or empty when neither is available.
         hashcost_usd_per_ph_day: fleet electricity cost per PH/s per day (J/TH x $/MWh x 24 / 1000).
-        breakeven_power_usd_per_mwh: the quarter's hashprice x 1000 / (J/TH x 24).
+        breakeven_power_usd_per_mwh: a ceiling: the highest power price at which the fleet covers its
+            power, gross of other costs: hashprice x (1 - pool fee) x 1000 / (J/TH x 24 x PUE).
+        breakeven_power_gross_usd_per_mwh: the same with no pool fee and PUE 1 (hashprice x 1000 /
+            (J/TH x 24)).
+        pool_fee_pct, pue: the pool fee and PUE used.
         grid_price_hashrate: margin per BTC over BTC price x network hashrate (``x, y,
             margin_usd_per_btc``), priced at ``grid_cost_layer``; empty when unavailable.
         grid_price_power: margin per BTC over BTC price x power price; empty when unavailable.
@@ -215,6 +221,9 @@ class Breakevens:
     grid_price_power: pd.DataFrame
     grid_cost_layer: str
     stress: pd.DataFrame
+    breakeven_power_gross_usd_per_mwh: float = math.nan
+    pool_fee_pct: float = 0.0
+    pue: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -272,10 +281,14 @@ class Strategy:
         contracted_mw, energized_mw: capacity figures as disclosed.
         revenue_mix: every quarter on file with ``period, revenue_mining, revenue_hosting,
             revenue_hpc, revenue_other, revenue_total``.
-        tariff_scenarios: payback of the reference ASIC (``strategy.REFERENCE_ASIC_*``) at the
-            quarter's hashprice and the power price of section 7, columns ``scenario,
-            tariff_rate_pct, landed_capex_usd, capex_usd_per_th, payback_days``; empty without a
-            power price or hashprice.
+        tariff_scenarios: the reference ASIC (``strategy.REFERENCE_ASIC_*``) bought at the end of the
+            quarter, at the quarter's hashprice and the power price of section 7, under ``forward``
+            (``breakeven.asic_cash_path``); columns ``scenario, tariff_rate_pct, landed_capex_usd,
+            capex_usd_per_th, static_payback_days, payback_days`` (``inf`` = does not pay back),
+            ``payback_status, cash_12m_usd, cash_24m_usd, cash_36m_usd`` (cumulative cash net of the
+            landed cost) and ``shutdown_month`` (NaN = runs to the horizon); empty without a power
+            price or hashprice.
+        forward: the assumptions of the payback cases (growth, halving, pool fee, PUE).
     """
 
     available: bool
@@ -286,6 +299,7 @@ class Strategy:
     energized_mw: float
     revenue_mix: pd.DataFrame
     tariff_scenarios: pd.DataFrame
+    forward: ForwardAssumptions | None = None
 
 
 @dataclass(frozen=True)

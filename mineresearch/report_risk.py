@@ -113,7 +113,8 @@ def show_strategy(report: Any) -> None:
         m = mix.loc[:, cols].tail(8)
         m = m.rename(columns={"period": "Quarter", "revenue_mining": "Mining", "revenue_hosting": "Hosting",
                               "revenue_hpc": "HPC/AI", "revenue_other": "Other", "revenue_total": "Total"})
-        parts.append(table(m, formats={c: fmt.usd for c in m.columns[1:]}, caption="Revenue mix by quarter"))
+        mix_usd = fmt.usd_column(m.iloc[:, 1:].to_numpy().ravel())  # one scale for the whole table
+        parts.append(table(m, formats={c: mix_usd for c in m.columns[1:]}, caption="Revenue mix by quarter"))
     if not s.tariff_scenarios.empty:
         ts = s.tariff_scenarios.loc[:, ["scenario", "tariff_rate_pct", "landed_capex_usd", "static_payback_days",
                                         "payback_days", "cash_12m_usd", "cash_24m_usd", "cash_36m_usd",

@@ -22,7 +22,8 @@ def show_breakevens(report: Any) -> None:
         t.columns = ["Cost layer (cumulative)", "Break-even BTC price", "Margin per BTC at average price"]
         parts.append(table(t, formats={c: fmt.usd_per_btc for c in t.columns[1:]},
                            highlight_negative=("Margin per BTC at average price",),
-                           caption="Break-even BTC price at each cost layer"))
+                           caption="Break-even BTC price at each cost layer, at the quarter's difficulty and output "
+                                   "(the next halving doubles every cost per BTC)"))
     facts = []
     if b.power_price_basis:
         basis = "report parameter" if b.power_price_basis == "parameter" else "company disclosure"

@@ -68,22 +68,24 @@ def show_treasury(report: Any) -> None:
                                                 scenarios=scen, btc_produced=t.btc_produced, btc_sold=t.btc_sold)))
     if not scen.empty and scen[["btc_value_usd", "cash_usd"]].notna().any().any():
         show_chart(charts.treasury_drawdown_chart(scen, source=SOURCE))
+    money = fmt.usd_column([t.btc_value_usd, t.digital_assets_fair_value_usd, t.cash_usd, t.short_term_debt_usd,
+                            t.total_debt_usd, t.quarterly_cash_burn_usd, t.convertible_notes_principal_usd])
     rows = [
         ("BTC held at quarter end", fmt.btc(t.btc_held)),
         ("BTC pledged or loaned", fmt.btc(t.btc_pledged)),
         ("Quarter-end BTC price", fmt.usd(t.btc_price_end_usd, decimals=0) if not fmt.is_missing(t.btc_price_end_usd)
          and t.btc_price_end_usd < 1e6 else fmt.usd(t.btc_price_end_usd)),
-        ("Value of BTC held", fmt.usd(t.btc_value_usd)),
-        ("Digital assets at fair value (reported)", fmt.usd(t.digital_assets_fair_value_usd)),
+        ("Value of BTC held", money(t.btc_value_usd)),
+        ("Digital assets at fair value (reported)", money(t.digital_assets_fair_value_usd)),
         ("Sell ratio (sold / mined)", fmt.pct(t.sell_ratio_pct, decimals=0)),
-        ("Cash", fmt.usd(t.cash_usd)),
-        ("Short-term debt", fmt.usd(t.short_term_debt_usd)),
-        ("Total debt", fmt.usd(t.total_debt_usd)),
+        ("Cash", money(t.cash_usd)),
+        ("Short-term debt", money(t.short_term_debt_usd)),
+        ("Total debt", money(t.total_debt_usd)),
         ("Cash / short-term debt", _times(t.cash_to_short_term_debt)),
         ("Leverage: debt / (BTC value + cash)", fmt.pct(t.leverage_pct, decimals=1)),
-        ("Quarterly cash burn (proxy)", fmt.usd(t.quarterly_cash_burn_usd)),
+        ("Quarterly cash burn (proxy)", money(t.quarterly_cash_burn_usd)),
         ("Liquidity runway", _quarters(t.runway_quarters)),
-        ("Convertible notes (principal)", fmt.usd(t.convertible_notes_principal_usd)),
+        ("Convertible notes (principal)", money(t.convertible_notes_principal_usd)),
         ("Dilution if converts convert", fmt.pct(t.dilution_pct)),
     ]
     parts = [table(pd.DataFrame(rows, columns=["Measure", report.period]), caption="Treasury and liquidity")]

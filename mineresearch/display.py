@@ -104,12 +104,28 @@ def table(
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+MATH_GUARD_CLASSES = "tex2jax_ignore mathjax_ignore"
+"""Classes that tell JupyterLab's MathJax (2 and 3) to leave an element alone, so "$238.5M ... $808.2M"
+is never typeset as mathematics. Escaping ``$`` as ``&#36;`` does not help in HTML outputs: the browser
+decodes it before MathJax reads the text."""
+
+
+def guard_math(fragment: str) -> str:
+    """Wrap an HTML fragment in an element MathJax skips (``MATH_GUARD_CLASSES``); ``""`` stays ``""``.
+
+    The wrapper carries no style, so rendered reports (HTML, PDF) look the same with or without it.
+    """
+    if not fragment:
+        return ""
+    return f'<div class="{MATH_GUARD_CLASSES}">{fragment}</div>'
+
+
 def show_html(*parts: str) -> None:
-    """Display HTML fragments as one output."""
+    """Display HTML fragments as one output, guarded against MathJax (:func:`guard_math`)."""
     from IPython.display import HTML, display
 
     if not _MODE["discard"]:
-        display(HTML("".join(p for p in parts if p)))
+        display(HTML(guard_math("".join(p for p in parts if p))))
 
 
 @contextmanager

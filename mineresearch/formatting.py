@@ -1,7 +1,10 @@
 """Number formatting for prose, tables and chart labels, one convention everywhere.
 
-- USD with a scale: ``$45.8M``, ``$1.2B``; below a million in full: ``$27,324``. A table column of
-  amounts keeps one scale (:func:`usd_column`): ``$0.04M`` under ``$29.7M``, not ``$41,105``.
+- USD with a scale: ``$45.8M``, ``$1.2B``; below a million in full: ``$27,324``. A table column (or a
+  KPI row) of amounts keeps one readable scale (:func:`usd_column`): ``$0.04M`` under ``$29.7M``, not
+  ``$41,105``; ``$238.5M`` beside ``$808.2M``, never ``$0.2B``.
+- Changes come from :func:`mineresearch.metrics.changes.change` and read ``+13.8%``, ``-0.3 pp`` (for
+  metrics in percent) or ``n.m.`` (:func:`change_text`).
 - Negatives carry a leading minus before the currency sign: ``-$45.8M``.
 - Missing values (None, NaN) read ``not disclosed``: the reports never guess a figure.
 - Percent values are given in percent units (``35.4`` means 35.4%); shares in fractions go through
@@ -17,7 +20,10 @@ import math
 import re
 from collections.abc import Callable, Iterable
 
+from mineresearch.metrics.changes import Change, change
+
 NOT_DISCLOSED = "not disclosed"
+NOT_MEANINGFUL = "n.m."
 
 _MINUS = "-"
 
@@ -62,23 +68,28 @@ def usd(value: float | None, *, decimals: int = 1) -> str:
 
 
 def usd_column(values: Iterable[float | None], *, decimals: int = 1) -> Callable[[float | None], str]:
-    """A formatter that writes a column of amounts in the scale :func:`usd` picks for its largest one.
+    """A formatter that writes a column (or a table row) of amounts in one readable scale.
 
-    In millions or billions, an amount too small to show with ``decimals`` gets up to two more decimals
-    (``$0.04M``, ``$0.003M``) rather than reading as zero; one smaller still is written in full, and an
-    exact zero reads ``$0``.
+    The scale: billions, with ``decimals + 1`` decimals (``$2.25B``), only when every amount present is
+    at least $1B; otherwise millions as soon as one amount reaches $1M (``$238.5M``, ``$5,353.4M``,
+    never ``$0.2B`` or ``$0.11B``); otherwise amounts in full, as
+    :func:`usd` writes them. In millions or billions, an amount too small to show with the column's
+    decimals gets up to two more (``$0.04M``, ``$0.003M``) rather than reading as zero; one smaller
+    still is written in full, and an exact zero reads ``$0``. So ``$908,000`` among millions reads
+    ``$0.9M``.
 
     Args:
         values: The column's amounts in USD (missing ones are ignored).
-        decimals: Decimals shown in millions and billions.
+        decimals: Decimals shown in millions (billions get one more).
 
     Returns:
         A function from one amount to its text (``not disclosed`` when missing).
     """
     present = [abs(float(v)) for v in values if not is_missing(v)]  # type: ignore[arg-type]
     largest = max(present, default=0.0)
-    if round(largest / 1e6, decimals) >= 1000:
-        scale, suffix = 1e9, "B"
+    billions = sum(round(v / 1e6, decimals) >= 1000 for v in present)
+    if present and billions == len(present):
+        scale, suffix, decimals = 1e9, "B", decimals + 1
     elif largest >= 1e6:
         scale, suffix = 1e6, "M"
     else:
@@ -166,24 +177,36 @@ def usd_per_ph_day(value: float | None, *, decimals: int = 2) -> str:
     return f"{_sign(round(v, decimals))}${abs(v):,.{decimals}f}/PH/day"
 
 
-def change_pct(current: float | None, previous: float | None) -> float:
-    """Relative change in percent, ``(current / previous - 1) * 100``; NaN when undefined.
+def change_text(value: Change, *, decimals: int = 1) -> str:
+    """A :class:`~mineresearch.metrics.changes.Change` as table text: ``+13.8%``, ``-0.3 pp``, ``n.m.``."""
+    if value.not_meaningful:
+        return NOT_MEANINGFUL
+    if not value.ok:
+        return NOT_DISCLOSED
+    if value.unit == "pp":
+        return pp(value.value, decimals=decimals)
+    return pct(value.value, decimals=decimals, signed=True)
 
-    Undefined when either value is missing or ``previous`` is zero.
+
+def change_phrase(current: float | None, previous: float | None, previous_label: str, unit: str = "") -> str:
+    """``"up 12.3% from 2025Q1"``, ``"down 0.3 pp from 2025Q1"``, ``"unchanged from 2025Q1"``.
+
+    The change comes from :func:`mineresearch.metrics.changes.change`. When a percent change is not
+    meaningful (tiny base) the phrase keeps the direction only (``"up from 2025Q1"``); across a sign
+    flip, or with a value missing, it is ``""``.
     """
-    if is_missing(current) or is_missing(previous) or float(previous) == 0:  # type: ignore[arg-type]
-        return math.nan
-    return (float(current) / float(previous) - 1.0) * 100.0  # type: ignore[arg-type]
-
-
-def change_phrase(current: float | None, previous: float | None, previous_label: str) -> str:
-    """``"up 12.3% from 2025Q1"``, ``"unchanged from 2025Q1"``, or ``""`` when the change is undefined."""
-    change = change_pct(current, previous)
-    if math.isnan(change):
+    moved = change(current, previous, unit)
+    if moved.not_meaningful:
+        cur, old = float(current), float(previous)  # type: ignore[arg-type]
+        if cur * old > 0:
+            return f"{'up' if cur > old else 'down'} from {previous_label}"
         return ""
-    if round(change, 1) == 0:
+    if not moved.ok:
+        return ""
+    if round(moved.value, 1) == 0:
         return f"unchanged from {previous_label}"
-    return f"{'up' if change > 0 else 'down'} {pct(abs(change))} from {previous_label}"
+    size = pp(abs(moved.value))[1:] if moved.unit == "pp" else pct(abs(moved.value))
+    return f"{'up' if moved.value > 0 else 'down'} {size} from {previous_label}"
 
 
 def join_words(items: list[str]) -> str:

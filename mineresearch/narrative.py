@@ -17,7 +17,6 @@ import pandas as pd
 from mineresearch.formatting import (
     NOT_DISCLOSED,
     btc,
-    change_pct,
     change_phrase,
     ehs,
     escape_html,
@@ -33,6 +32,8 @@ from mineresearch.formatting import (
     usd_per_btc,
     usd_per_ph_day,
 )
+from mineresearch.metrics.changes import change_pct
+from mineresearch.metrics.production import RecordCheck, record_check
 
 __all__ = [
     "cost_paragraph",
@@ -65,18 +66,27 @@ def _value(series: pd.Series | Mapping[str, float], key: str) -> float:
 
 
 def headline(
-    name: str, period: str, btc_produced: pd.Series | Mapping[str, float], net_income_usd: float | None
+    name: str,
+    period: str,
+    btc_produced: pd.Series | Mapping[str, float],
+    net_income_usd: float | None,
+    *,
+    record: RecordCheck | None = None,
 ) -> str:
     """One sentence setting the quarter's output (operations) against its net income (financials).
 
-    "A record" is said only when output beats every earlier quarter on file (at least one earlier
-    quarter must be disclosed); "yet" contrasts rising output with a net loss.
+    "A record" is said only when :func:`mineresearch.metrics.production.record_check` says so: output
+    above every earlier quarter on file with at least four consecutive quarters on file just before it.
+    Output that is the highest of a shorter or gapped history reads "the highest of the N quarters on
+    file"; "yet" contrasts rising output with a net loss.
 
     Args:
         name: Company name as it should read.
         period: The quarter, e.g. ``"2025Q2"``.
         btc_produced: BTC produced by quarter label, every quarter on file (NaN where not disclosed).
         net_income_usd: The quarter's net income in USD (a loss negative), or None/NaN.
+        record: the record check computed by the summary (``Headline.btc_produced_rank``); computed
+            from ``btc_produced`` when not given.
 
     Returns:
         The headline sentence.
@@ -88,15 +98,18 @@ def headline(
             return f"{name}'s bitcoin output and net income for {period} are {NOT_DISCLOSED}."
         closed = net_result(net_income_usd)
         return f"{name}'s bitcoin output for {period} is {NOT_DISCLOSED}; the quarter closed with {closed}."
-    earlier = pd.Series({k: v for k, v in dict(btc_produced).items() if str(k) < period}, dtype=float).dropna()
+    if record is None:
+        record = record_check(pd.Series(dict(btc_produced), dtype=float), period)
     previous = shift_period(period, -1)
-    record = len(earlier) > 0 and output > earlier.max()
-    if record:
-        opening = f"{name} mined a record {btc(output)} in {period} (the most of {len(earlier) + 1} quarters on file)"
+    move = change_phrase(output, _value(btc_produced, previous), previous)
+    if record.is_record:
+        count = record.quarters_on_file
+        opening = f"{name} mined a record {btc(output)} in {period} (the most of {count} quarters on file)"
     else:
-        move = change_phrase(output, _value(btc_produced, previous), previous)
-        opening = f"{name} mined {btc(output)} in {period}" + (f", {move}," if move else "")
-    rising = record or change_pct(output, _value(btc_produced, previous)) > 0
+        clauses = [f"the highest of the {record.quarters_on_file} quarters on file"] if record.is_highest else []
+        clauses += [move] if move else []
+        opening = f"{name} mined {btc(output)} in {period}" + (f", {', '.join(clauses)}," if clauses else "")
+    rising = bool(record.is_highest) or change_pct(output, _value(btc_produced, previous)) > 0
     if income_missing:
         return f"{opening.rstrip(',')}; net income for the quarter is {NOT_DISCLOSED}."
     income = float(net_income_usd)  # type: ignore[arg-type]

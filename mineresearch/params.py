@@ -55,6 +55,14 @@ class ReportParams(_Params):
         None, gt=0, le=1000, description="Scenario power price; None = the disclosed one."
     )
     tariff_rate_pct: float = Field(21.6, ge=0, le=200, description="ASIC import tariff (payback case).")
+    difficulty_growth_pct_per_month: float | None = Field(
+        None, ge=-20, le=20, description="Network difficulty growth for payback, % a month; None = trailing year."
+    )
+    pool_fee_pct: float = Field(2.0, ge=0, le=10, description="Pool fee taken from gross hashprice, %.")
+    pue: float = Field(1.10, ge=1.0, le=2.0, description="Power usage effectiveness (site / machine power).")
+    next_halving_month: str | None = Field(
+        None, description="Month of the 2028 halving, YYYY-MM; None = estimated from the block rate on file."
+    )
 
     @field_validator("ticker")
     @classmethod
@@ -62,6 +70,16 @@ class ReportParams(_Params):
         value = value.strip().upper()
         if not TICKER_RE.match(value):
             raise ValueError(f"not a ticker: {value!r}")
+        return value
+
+    @field_validator("next_halving_month")
+    @classmethod
+    def _check_halving_month(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not re.match(r"^20\d\d-(0[1-9]|1[0-2])$", value):
+            raise ValueError(f"next_halving_month must look like 2028-04, got {value!r}")
         return value
 
     @field_validator("btc_price_shocks_pct")

@@ -44,6 +44,10 @@ class CompanyReport:
         tariff_rate_pct: float = 21.6,
         data_path: str | None = None,
         static_charts: bool = False,
+        difficulty_growth_pct_per_month: float | None = None,
+        pool_fee_pct: float = 2.0,
+        pue: float = 1.10,
+        next_halving_month: str | None = None,
     ) -> CompanyReport:
         """Load the dataset, compute the summary, set up charts (static SVG or interactive)."""
         from mineresearch.dataset import load_dataset
@@ -54,6 +58,8 @@ class CompanyReport:
         summary = company_quarter_summary(
             ds, ticker, period, btc_price_shocks_pct=btc_price_shocks_pct,
             power_price_usd_per_mwh=power_price_usd_per_mwh, tariff_rate_pct=tariff_rate_pct,
+            difficulty_growth_pct_per_month=difficulty_growth_pct_per_month, pool_fee_pct=pool_fee_pct, pue=pue,
+            next_halving_month=next_halving_month,
         )
         return cls(summary, ds)
 
@@ -80,7 +86,7 @@ class CompanyReport:
     def headline(self) -> None:
         h = self.summary.headline
         series = self.summary.output_vs_profit.frame.set_index("period")["btc_produced"]
-        sentence = narrative.headline(self.name, self.period, series, h.net_income_usd)
+        sentence = narrative.headline(self.name, self.period, series, h.net_income_usd, record=h.btc_produced_rank)
         c = self.summary.cost_stack
         basis = self.dataset_scope("net_income")
         all_in = fmt.usd(h.all_in_cost_usd_per_btc)
@@ -114,15 +120,19 @@ class CompanyReport:
         t = t[t[["current", "prior", "year_ago"]].notna().any(axis=1)]  # a row with no figure at all says nothing
         rows = []
         for r in t.itertuples():
-            unit_fmt = unit_formatter(str(r.unit))
+            unit_fmt = fmt.usd_column([r.current, r.prior, r.year_ago]) if r.unit == "USD" else unit_formatter(
+                str(r.unit))  # one scale per row
             rows.append({
                 "Metric": r.label, self.period: unit_fmt(r.current), k.prior_period: unit_fmt(r.prior),
-                k.year_ago_period: unit_fmt(r.year_ago), "QoQ": fmt.pct(r.qoq_change_pct, signed=True),
-                "YoY": fmt.pct(r.yoy_change_pct, signed=True),
+                k.year_ago_period: unit_fmt(r.year_ago), "QoQ": fmt.change_text(r.qoq_change),
+                "YoY": fmt.change_text(r.yoy_change),
             })
         frame = pd.DataFrame(rows)
         show_html(table(frame, caption=f"{self.summary.ticker}: key figures, {self.period} against the prior "
-                        "quarter and the year-ago quarter"), missing_note(k.missing))
+                        "quarter and the year-ago quarter"),
+                  para("Changes of figures in percent are in percentage points (pp); n.m. = not meaningful "
+                       "(the sign flipped, or the base is under a tenth of the current value)."),
+                  missing_note(k.missing))
 
     def output_vs_profit(self) -> None:
         o = self.summary.output_vs_profit
@@ -194,10 +204,9 @@ class CompanyReport:
             ("Fee share of block rewards", fmt.share(n.fee_share, decimals=2)),
             ("BTC per EH/s per day (network)", _num(n.btc_per_ehs_day, 3)),
             ("Company realized hashrate", fmt.ehs(n.realized_hashrate_ehs)),
-            (f"Realization rate (vs {_DENOMINATOR.get(n.realization_denominator, 'installed')} hashrate)",
-             fmt.pct(n.realization_rate_pct)),
+            (f"Realization rate (vs {_fleet_label(n)})", fmt.pct(n.realization_rate_pct)),
             ("Share of network BTC", fmt.pct(n.btc_share_pct, decimals=2)),
-            ("Company BTC per EH/s per day", _num(n.company_btc_per_ehs_day, 3)),
+            (f"Company BTC per EH/s per day (on {_fleet_label(n)})", _num(n.company_btc_per_ehs_day, 3)),
         ]
         show_html(table(pd.DataFrame(rows, columns=["Measure", self.period])), missing_note(n.missing))
 
@@ -266,6 +275,13 @@ def _company_figures(c: Any) -> list[str]:
 def _basis(name: str) -> str:
     names = {"revenue_mining": "mining revenue", "revenue_total": "total revenue"}
     return names.get(name, "revenue implied by output x average price")
+
+
+def _fleet_label(n: Any) -> str:
+    """``average installed hashrate`` (opening and closing) or ``quarter-end installed hashrate``."""
+    kind = _DENOMINATOR.get(n.realization_denominator, "installed")
+    when = "average" if n.realization_basis == "average" else "quarter-end"
+    return f"{when} {kind} hashrate"
 
 
 def _num(value: float, decimals: int) -> str:

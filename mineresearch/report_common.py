@@ -23,8 +23,10 @@ METHODOLOGY = (
     "The margin bridge runs from revenue to the reported net income; lines a company does not disclose fall "
     "into an explicit reconciling line, so the bridge always ends at the reported figure.",
     "Leverage = debt / (BTC value + cash) (Convertible Monitor); drawdowns hold cash and debt fixed.",
-    "Break-even power price = hashprice x 1000 / (J/TH x 24); ASIC payback is static (no difficulty growth, "
-    "halving, uptime loss or resale). Tariff rates: 21.6% (Indonesia, Malaysia, Thailand) and 57.6% (China) "
+    "Break-even power price = hashprice x (1 - pool fee) x 1000 / (J/TH x 24 x PUE), a ceiling gross of other "
+    "costs; ASIC payback is simulated month by month with difficulty growth, the next halving, a pool fee and "
+    "PUE, until the machine's daily margin turns negative (no uptime loss or resale). Tariff rates: 21.6% "
+    "(Indonesia, Malaysia, Thailand) and 57.6% (China) "
     "after 7 August 2025, as reported by coinnewsfeed.com and ainvest.com.",
     "When sources disagree, every row is kept; a primary filing or release wins over a secondary article, "
     "which wins over a low-quality copy, then the later or restated figure.",

@@ -22,7 +22,8 @@ def show_breakevens(report: Any) -> None:
         t.columns = ["Cost layer (cumulative)", "Break-even BTC price", "Margin per BTC at average price"]
         parts.append(table(t, formats={c: fmt.usd_per_btc for c in t.columns[1:]},
                            highlight_negative=("Margin per BTC at average price",),
-                           caption="Break-even BTC price at each cost layer"))
+                           caption="Break-even BTC price at each cost layer, at the quarter's difficulty and output "
+                                   "(the next halving doubles every cost per BTC)"))
     facts = []
     if b.power_price_basis:
         basis = "report parameter" if b.power_price_basis == "parameter" else "company disclosure"
@@ -30,7 +31,12 @@ def show_breakevens(report: Any) -> None:
     if not fmt.is_missing(b.hashcost_usd_per_ph_day):
         facts.append(f"Fleet hashcost: {fmt.usd_per_ph_day(b.hashcost_usd_per_ph_day)} per PH/s per day.")
     if not fmt.is_missing(b.breakeven_power_usd_per_mwh):
-        facts.append(f"Break-even power price at the quarter's hashprice: ${b.breakeven_power_usd_per_mwh:,.0f}/MWh.")
+        facts.append(
+            f"Break-even power price, a ceiling (the highest power price at which the fleet covers its power, "
+            f"gross of other costs): ${b.breakeven_power_usd_per_mwh:,.0f}/MWh at the quarter's hashprice, net of "
+            f"a {b.pool_fee_pct:.1f}% pool fee, with PUE {b.pue:.2f} and full uptime "
+            f"(${b.breakeven_power_gross_usd_per_mwh:,.0f}/MWh with neither)."
+        )
     if facts:
         parts.append(bullets(facts))
     show_html(*parts, missing_note(b.missing))
@@ -71,25 +77,27 @@ def show_treasury(report: Any) -> None:
     held_label = "BTC held at quarter end" + (f" ({t.btc_held_scope})" if t.btc_held_scope else "")
     if not scen.empty and scen[["btc_value_usd", "cash_usd"]].notna().any().any():
         show_chart(charts.treasury_drawdown_chart(scen, source=SOURCE))
+    money = fmt.usd_column([t.btc_value_usd, t.digital_assets_fair_value_usd, t.cash_usd, t.short_term_debt_usd,
+                            t.total_debt_usd, t.quarterly_cash_burn_usd, t.convertible_notes_principal_usd])
     rows = [
         (held_label, fmt.btc(t.btc_held)),
         ("BTC pledged, restricted or loaned", fmt.btc(t.btc_pledged)),
         ("Restricted bitcoin (reported line)", fmt.usd(t.restricted_btc_value_usd)),
         ("Quarter-end BTC price", fmt.usd(t.btc_price_end_usd, decimals=0) if not fmt.is_missing(t.btc_price_end_usd)
          and t.btc_price_end_usd < 1e6 else fmt.usd(t.btc_price_end_usd)),
-        ("Value of BTC held", fmt.usd(t.btc_value_usd)),
-        ("Digital assets at fair value (reported)", fmt.usd(t.digital_assets_fair_value_usd)),
+        ("Value of BTC held", money(t.btc_value_usd)),
+        ("Digital assets at fair value (reported)", money(t.digital_assets_fair_value_usd)),
         ("Sell ratio (sold / mined)", fmt.pct(t.sell_ratio_pct, decimals=0)),
-        ("Cash", fmt.usd(t.cash_usd)),
-        ("Short-term debt", fmt.usd(t.short_term_debt_usd)),
-        (debt_label, at_least + fmt.usd(t.total_debt_usd) if not fmt.is_missing(t.total_debt_usd)
-         else fmt.usd(t.total_debt_usd)),
+        ("Cash", money(t.cash_usd)),
+        ("Short-term debt", money(t.short_term_debt_usd)),
+        (debt_label, at_least + money(t.total_debt_usd) if not fmt.is_missing(t.total_debt_usd)
+         else money(t.total_debt_usd)),
         ("Cash / short-term debt", _times(t.cash_to_short_term_debt)),
         ("Leverage: debt / (BTC value + cash)", at_least + fmt.pct(t.leverage_pct, decimals=1)
          if not fmt.is_missing(t.leverage_pct) else fmt.pct(t.leverage_pct, decimals=1)),
-        ("Quarterly cash burn (proxy)", fmt.usd(t.quarterly_cash_burn_usd)),
+        ("Quarterly cash burn (proxy)", money(t.quarterly_cash_burn_usd)),
         ("Liquidity runway", _quarters(t.runway_quarters)),
-        ("Convertible notes (principal)", fmt.usd(t.convertible_notes_principal_usd)),
+        ("Convertible notes (principal)", money(t.convertible_notes_principal_usd)),
         ("Dilution if converts convert", fmt.pct(t.dilution_pct)),
     ]
     parts = [table(pd.DataFrame(rows, columns=["Measure", report.period]), caption="Treasury and liquidity")]
@@ -121,19 +129,61 @@ def show_strategy(report: Any) -> None:
         m = mix.loc[:, cols].tail(8)
         m = m.rename(columns={"period": "Quarter", "revenue_mining": "Mining", "revenue_hosting": "Hosting",
                               "revenue_hpc": "HPC/AI", "revenue_other": "Other", "revenue_total": "Total"})
-        parts.append(table(m, formats={c: fmt.usd for c in m.columns[1:]}, caption="Revenue mix by quarter"))
+        mix_usd = fmt.usd_column(m.iloc[:, 1:].to_numpy().ravel())  # one scale for the whole table
+        parts.append(table(m, formats={c: mix_usd for c in m.columns[1:]}, caption="Revenue mix by quarter"))
     if not s.tariff_scenarios.empty:
-        ts = s.tariff_scenarios.loc[:, ["scenario", "tariff_rate_pct", "landed_capex_usd", "capex_usd_per_th",
-                                        "payback_days"]]
-        ts.columns = ["Scenario", "Tariff", "Landed cost per machine", "USD per TH/s", "Payback (days)"]
+        ts = s.tariff_scenarios.loc[:, ["scenario", "tariff_rate_pct", "landed_capex_usd", "static_payback_days",
+                                        "payback_days", "cash_12m_usd", "cash_24m_usd", "cash_36m_usd",
+                                        "shutdown_month"]].copy()
+        statuses = s.tariff_scenarios["payback_status"]
+        ts["payback_days"] = [_payback(v, st) for v, st in zip(ts["payback_days"], statuses, strict=True)]
+        ts.columns = ["Scenario", "Tariff", "Landed cost per machine", "Static payback",
+                      "Payback with growth and halving", "Cash after 12 months", "After 24 months",
+                      "After 36 months", "Machine stops"]
+        cash = fmt.usd_column([*ts["Cash after 12 months"], *ts["After 24 months"], *ts["After 36 months"]])
         parts.append(table(ts, formats={"Tariff": lambda v: fmt.pct(v), "Landed cost per machine": fmt.usd,
-                                        "USD per TH/s": lambda v: f"${v:,.2f}",
-                                        "Payback (days)": lambda v: f"{v:,.0f}" if v < 1e6 else "never"},
-                           caption="Reference ASIC payback at the quarter's hashprice and power price "
-                                   "(static: no difficulty growth, halving or resale)"))
+                                        "Static payback": _days,
+                                        "Cash after 12 months": cash, "After 24 months": cash, "After 36 months": cash,
+                                        "Machine stops": lambda v: f"month {v:,.0f}"},
+                           missing="runs on", highlight_negative=("Cash after 12 months", "After 24 months",
+                                                                 "After 36 months"),
+                           caption="Reference ASIC (Antminer S21, 200 TH/s, 3.5 kW, $3,400) bought at the end of "
+                                   f"{report.period}: payback and cumulative cash net of its landed cost"))
+        if s.forward is not None:
+            summary = report.summary
+            parts.append(para(forward_assumptions_text(s.forward, hashprice=summary.network.hashprice_usd_per_ph_day,
+                                                       power=summary.breakevens.power_price_usd_per_mwh)))
         parts.append(para("Tariff rates: 21.6% on ASICs from Indonesia, Malaysia and Thailand and 57.6% on "
                           "China-made machines after August 2025 (see Sources and methodology)."))
     show_html(*parts, missing_note(s.missing))
+
+
+def forward_assumptions_text(f: Any, *, hashprice: float, power: float) -> str:
+    """The assumptions of the payback cases, in one paragraph (``breakeven.ForwardAssumptions``)."""
+    growth = f.difficulty_growth_pct_per_month
+    basis = "a report parameter" if f.growth_basis == "report parameter" else f"the {f.growth_basis}"
+    direction = "falls" if growth >= 0 else "rises"
+    halving = f.halving_date.strftime("%B %Y")
+    when = (f"month {f.halving_month}" if f.halving_month is not None
+            else f"after the {f.horizon_months} months simulated")
+    dated = "a report parameter" if f.halving_basis == "report parameter" else f"estimated: {f.halving_basis}"
+    return (
+        f"Assumptions: network difficulty grows {growth:+.2f}% a month ({basis}), so at a constant BTC price and "
+        f"fee level hashprice {direction} by the same factor each month from the quarter's "
+        f"{fmt.usd_per_ph_day(hashprice)}; the next halving (block {f.halving_height:,}) is taken in {halving} "
+        f"({dated}), {when}, and halves the subsidy while fees ({fmt.share(f.fee_share)} of rewards) stay; pool fee "
+        f"{f.pool_fee_pct:.1f}%; PUE {f.pue:.2f}; power ${power:,.1f}/MWh; full uptime; no resale value. The "
+        "machine stops in the first month its daily margin is not positive. Static payback: the quarter's "
+        "hashprice and power price held for ever, with no pool fee or PUE."
+    )
+
+
+def _days(v: float) -> str:
+    return "never" if v == float("inf") else f"{v:,.0f} days"
+
+
+def _payback(days: float, status: str) -> str:
+    return f"{days:,.0f} days" if status == "paid back" else status
 
 
 def _scenarios(t: Any) -> pd.DataFrame:

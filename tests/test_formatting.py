@@ -71,14 +71,25 @@ def test_network_units() -> None:
     assert fmt.usd_per_ph_day(NAN) == "not disclosed"
 
 
-def test_change_pct_and_phrase() -> None:
-    assert fmt.change_pct(509, 400) == pytest.approx(27.25)
-    assert math.isnan(fmt.change_pct(509, 0))
-    assert math.isnan(fmt.change_pct(NAN, 400))
+def test_change_phrase() -> None:
     assert fmt.change_phrase(509, 401, "2025Q1") == "up 26.9% from 2025Q1"
     assert fmt.change_phrase(360, 400, "2025Q1") == "down 10.0% from 2025Q1"
     assert fmt.change_phrase(400.1, 400, "2025Q1") == "unchanged from 2025Q1"
     assert fmt.change_phrase(400, NAN, "2025Q1") == ""
+    assert fmt.change_phrase(40.5, 40.8, "2025Q1", "%") == "down 0.3 pp from 2025Q1"
+    assert fmt.change_phrase(50, 1, "2025Q1") == "up from 2025Q1"  # +4,900% is n.m.: direction only
+    assert fmt.change_phrase(-50, -1, "2025Q1") == "down from 2025Q1"
+    assert fmt.change_phrase(5, -3, "2025Q1") == ""  # sign flip
+
+
+def test_change_text() -> None:
+    from mineresearch.metrics.changes import change
+
+    assert fmt.change_text(change(40.5, 40.8, "%")) == "-0.3 pp"
+    assert fmt.change_text(change(45.9, 44.3, "%")) == "+1.6 pp"
+    assert fmt.change_text(change(808.2e6, -533.4e6, "USD")) == "n.m."
+    assert fmt.change_text(change(910, 800, "BTC")) == "+13.8%"
+    assert fmt.change_text(change(NAN, 800, "BTC")) == "not disclosed"
 
 
 @pytest.mark.parametrize(
@@ -120,8 +131,18 @@ def test_a_column_of_amounts_keeps_one_scale() -> None:
     assert [column(v) for v in (29_700_000, 41_105, -29_600_000, 3_000, 400, 0, NAN)] == [
         "$29.7M", "$0.04M", "-$29.6M", "$0.003M", "$400", "$0", "not disclosed",
     ]  # fmt: skip
-    billions = fmt.usd_column([2_300_000_000, 45_000_000])
-    assert (billions(2_300_000_000), billions(45_000_000), billions(1_000_000)) == ("$2.3B", "$0.04B", "$0.001B")
+    mixed = fmt.usd_column([2_300_000_000, 4_100_000_000, 46_000_000])  # one below $1B: millions for all
+    assert (mixed(2_300_000_000), mixed(46_000_000)) == ("$2,300.0M", "$46.0M")
+    billions = fmt.usd_column([2_300_000_000, 4_100_000_000])  # every amount >= $1B: billions, 2 decimals
+    assert (billions(2_300_000_000), billions(1_000_000)) == ("$2.30B", "$0.001B")
+    # some below $1B: millions, never "$0.2B" (the MARA 2025Q2 bridge)
+    bridge = fmt.usd_column([238_500_000, 808_200_000, -630_300_000, 1_200_000_000])
+    assert [bridge(v) for v in (238_500_000, 808_200_000, -630_300_000, 1_200_000_000)] == [
+        "$238.5M", "$808.2M", "-$630.3M", "$1,200.0M",
+    ]  # fmt: skip
+    # a KPI row: HUT net income with $908,000 a year earlier reads in millions too
+    row = fmt.usd_column([50_600_000, 137_300_000, 908_000])
+    assert row(908_000) == "$0.9M"
     small = fmt.usd_column([41_105, 5_000, None])  # nothing reaches a million: amounts in full, as usd() writes
     assert (small(41_105), small(5_000)) == ("$41,105", "$5,000")
     assert fmt.usd_column([])(1_500_000) == "$1.5M"
@@ -142,3 +163,17 @@ def test_column_amounts_read_back_close_to_the_value(values: list[float]) -> Non
         decimals = len(body.split(".")[1]) if "." in body else 0
         assert abs(sign * float(body) * scale - value) <= 0.5 * scale * 10.0**-decimals + 0.5
     assert len(suffixes) <= 1  # never millions and billions in one column
+
+
+@given(st.lists(st.floats(min_value=-5e10, max_value=5e10, allow_nan=False), min_size=1, max_size=12))
+def test_column_uses_billions_only_when_every_amount_reaches_a_billion(values: list[float]) -> None:
+    column = fmt.usd_column(values)
+    in_billions = any(column(v).endswith("B") for v in values)
+    all_large = all(abs(v) >= 999_950_000 for v in values)
+    assert in_billions == all_large
+    if not all_large:  # an amount of at least $1M never reads "$0.xB", and never in full among millions
+        for value in values:
+            if abs(value) >= 1e6:
+                assert column(value).endswith("M")
+            elif abs(value) >= 1e4 and any(abs(v) >= 1e6 for v in values):
+                assert column(value).endswith("M"), column(value)

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from mineresearch.metrics.production import (
+    average_fleet_ehs,
     btc_per_ehs_day,
     change_pct,
     is_record_high,
@@ -15,6 +16,7 @@ from mineresearch.metrics.production import (
     qoq_change_pct,
     realization_rate_pct,
     realized_hashrate_ehs,
+    record_check,
     value_at,
     yoy_change_pct,
 )
@@ -84,17 +86,49 @@ def test_qoq_crosses_year_boundary() -> None:
 
 
 def test_is_record_high() -> None:
-    values = pd.Series({"2024Q3": 750.0, "2024Q4": 850.0, "2025Q1": 800.0, "2025Q2": 910.0, "2025Q3": 990.0})
-    assert is_record_high(values, "2025Q2") is True  # later quarters do not count
+    values = pd.Series(
+        {"2024Q1": 600.0, "2024Q2": 700.0, "2024Q3": 750.0, "2024Q4": 850.0, "2025Q1": 800.0, "2025Q2": 910.0,
+         "2025Q3": 990.0}
+    )
+    assert is_record_high(values, "2025Q2") is True  # five quarters before it, no gap; later quarters do not count
     assert is_record_high(values, "2025Q1") is False
-    assert is_record_high(values, "2024Q3") is None  # nothing earlier on file
+    assert is_record_high(values, "2024Q1") is None  # nothing earlier on file
     assert is_record_high(pd.Series({"2025Q1": 910.0, "2025Q2": 910.0}), "2025Q2") is False  # tie
     assert is_record_high(pd.Series({"2025Q1": 1.0, "2025Q2": math.nan}), "2025Q2") is None
 
 
+def test_record_needs_four_consecutive_quarters_before_it() -> None:
+    # The CLSK case: 2024Q2 and 2025Q1 on file, 2024Q3-Q4 missing -> the highest of 3 quarters, not a record.
+    clsk = pd.Series({"2024Q2": 1_500.0, "2024Q3": math.nan, "2025Q1": 1_900.0, "2025Q2": 2_012.0})
+    check = record_check(clsk, "2025Q2")
+    assert (check.is_highest, check.is_record, check.quarters_on_file, check.consecutive_before) == (True, False, 3, 1)
+    assert is_record_high(clsk, "2025Q2") is False
+    # Exactly four consecutive quarters before it: a record.
+    four = pd.Series({"2024Q2": 1.0, "2024Q3": 2.0, "2024Q4": 3.0, "2025Q1": 4.0, "2025Q2": 5.0})
+    assert record_check(four, "2025Q2").is_record is True
+    # Three consecutive quarters, with an older higher one beyond the gap: not even the highest.
+    gapped = pd.Series({"2023Q1": 9.0, "2024Q3": 2.0, "2024Q4": 3.0, "2025Q1": 4.0, "2025Q2": 5.0})
+    check = record_check(gapped, "2025Q2")
+    assert (check.is_highest, check.is_record, check.quarters_on_file) == (False, False, 5)
+    # Four consecutive, but beaten by an older quarter before a gap: not a record.
+    older = pd.Series({"2022Q1": 9.0, "2024Q2": 1.0, "2024Q3": 2.0, "2024Q4": 3.0, "2025Q1": 4.0, "2025Q2": 5.0})
+    assert record_check(older, "2025Q2").is_record is False
+
+
 def test_is_record_high_ignores_missing_earlier_quarters() -> None:
     values = pd.Series({"2024Q4": math.nan, "2025Q1": 5.0, "2025Q2": 6.0})
-    assert is_record_high(values, "2025Q2") is True
+    assert record_check(values, "2025Q2").is_highest is True
+    assert is_record_high(values, "2025Q2") is False  # one quarter of history: "the highest of 2 quarters on file"
+
+
+def test_realization_on_average_fleet_mara_2025q2() -> None:
+    # AUDIT row 5: MARA 2025Q2 realized 49.9 EH/s; fleet 54.3 EH/s at 2025Q1 end, 57.4 EH/s at 2025Q2 end.
+    assert realization_rate_pct(49.9, 57.4, 54.3) == pytest.approx(89.35, abs=0.01)
+    assert realization_rate_pct(49.9, 57.4) == pytest.approx(86.93, abs=0.01)  # quarter-end only
+    assert average_fleet_ehs(54.3, 57.4) == (pytest.approx(55.85), "average")
+    assert average_fleet_ehs(math.nan, 57.4) == (57.4, "quarter-end")
+    value, basis = average_fleet_ehs(54.3, math.nan)
+    assert math.isnan(value) and basis == ""
 
 
 def test_bad_period_label_raises() -> None:

@@ -12,6 +12,7 @@ from mineresearch import narrative as nar
 NAN = math.nan
 
 RISING = pd.Series({"2024Q3": 400.0, "2024Q4": 450.0, "2025Q1": NAN, "2025Q2": 509.0})
+RECORD = pd.Series({"2024Q2": 380.0, "2024Q3": 400.0, "2024Q4": 450.0, "2025Q1": 480.0, "2025Q2": 509.0})
 FALLING = pd.Series({"2024Q3": 600.0, "2025Q1": 550.0, "2025Q2": 509.0})
 
 
@@ -24,17 +25,42 @@ def test_shift_period() -> None:
 
 
 def test_headline_record_and_loss() -> None:
-    text = nar.headline("Cipher", "2025Q2", RISING, -45.8e6)
+    # four consecutive quarters on file before 2025Q2, all lower: a record
+    text = nar.headline("Cipher", "2025Q2", RECORD, -45.8e6)
     assert text == (
-        "Cipher mined a record 509 BTC in 2025Q2 (the most of 3 quarters on file) yet booked a net loss of $45.8M."
+        "Cipher mined a record 509 BTC in 2025Q2 (the most of 5 quarters on file) yet booked a net loss of $45.8M."
     )
 
 
 def test_headline_record_and_profit() -> None:
-    text = nar.headline("Cipher", "2025Q2", RISING, 12.0e6)
+    text = nar.headline("Cipher", "2025Q2", RECORD, 12.0e6)
     assert text.startswith("Cipher mined a record 509 BTC in 2025Q2")
     assert text.endswith("and earned net income of $12.0M.")
     assert "loss" not in text and "yet" not in text
+
+
+def test_headline_highest_of_a_short_history_is_not_a_record() -> None:
+    # the CLSK case: the prior quarter is missing and only two earlier quarters are on file
+    text = nar.headline("Cipher", "2025Q2", RISING, -45.8e6)
+    assert text == (
+        "Cipher mined 509 BTC in 2025Q2, the highest of the 3 quarters on file, yet booked a net loss of $45.8M."
+    )
+    assert "record" not in text
+    gapped = pd.Series({"2024Q2": 380.0, "2024Q3": 400.0, "2024Q4": NAN, "2025Q1": 480.0, "2025Q2": 509.0})
+    text = nar.headline("X", "2025Q2", gapped, 1e6)
+    assert text == (
+        "X mined 509 BTC in 2025Q2, the highest of the 4 quarters on file, up 6.0% from 2025Q1, "
+        "and earned net income of $1.0M."
+    )
+
+
+def test_headline_uses_the_summary_record_check() -> None:
+    from mineresearch.metrics.production import RecordCheck
+
+    given = RecordCheck(is_highest=True, is_record=True, quarters_on_file=12, consecutive_before=11)
+    assert "a record 509 BTC in 2025Q2 (the most of 12 quarters on file)" in nar.headline(
+        "X", "2025Q2", RISING, -1e6, record=given
+    )
 
 
 def test_headline_not_record_and_profit() -> None:
@@ -170,10 +196,10 @@ NETWORK = pd.DataFrame(
 
 def test_network_paragraph_changes_and_halving() -> None:
     text = nar.network_paragraph(NETWORK, "2025Q2", name="Cipher", hashrate_realized_ehs=16.8)
-    # 51/52 - 1 = -1.9%; 51/60 - 1 = -15.0%; 870/800 - 1 = +8.75% -> 8.7% (float); 870/620 - 1 = +40.3%
+    # 51/52 - 1 = -1.9%; 51/60 - 1 = -15.0%; 100 x (870 - 800) / 800 = +8.75% -> 8.8%; 870/620 - 1 = +40.3%
     assert text.startswith(
         "In 2025Q2 hashprice averaged $51.00/PH/day (down 1.9% from 2025Q1 and down 15.0% from 2024Q2) "
-        "and network hashrate 870.0 EH/s (up 8.7% from 2025Q1 and up 40.3% from 2024Q2)."
+        "and network hashrate 870.0 EH/s (up 8.8% from 2025Q1 and up 40.3% from 2024Q2)."
     )
     assert "Transaction fees were 1.0% of block rewards." in text
     assert "Bitcoin averaged $98,679." in text

@@ -128,3 +128,13 @@ def test_notebooks_run_as_they_are_with_their_defaults(tmp_path: Path, name: str
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("text/html" in o.get("data", {}) and "vega" in o["data"]["text/html"] for o in outputs)
+
+
+def test_every_html_output_of_the_executed_notebook_is_guarded_against_mathjax(cifr: dict[str, Path]) -> None:
+    from test_display_math_guard import is_guarded
+
+    nb = nbformat.read(cifr["ipynb"], as_version=4)
+    htmls = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+             if "text/html" in o.get("data", {})]
+    htmls = ["".join(h) if isinstance(h, list) else h for h in htmls]
+    assert htmls and [h[:200] for h in htmls if not is_guarded(h)] == []

@@ -179,7 +179,8 @@ def test_full_kpis(full: CompanyQuarterSummary) -> None:
     table = k.table.set_index("metric")
     assert table.at["btc_produced", "prior"] == 800 and table.at["btc_produced", "year_ago"] == 700
     assert table.at["btc_produced", "yoy_change_pct"] == pytest.approx(30.0)
-    assert table.at["net_income", "qoq_change_pct"] == pytest.approx(300.0)  # -20M -> +40M over |-20M|
+    assert math.isnan(table.at["net_income", "qoq_change_pct"])  # -20M -> +40M: the sign flips, n.m.
+    assert table.at["net_income", "qoq_change"].status == "n.m."
     assert table.at["gross_margin_ex_da_pct", "current"] == pytest.approx(54.5)
     assert table.at["cash_cost_usd_per_btc", "current"] == pytest.approx(69_600)
     assert "adjusted_ebitda" in k.missing
@@ -218,6 +219,7 @@ def test_full_network(full: CompanyQuarterSummary) -> None:
     assert (
         n.realization_rate_pct == pytest.approx(80.0)
         and n.realization_denominator == "hashrate_installed_ehs"
+        and n.realization_basis == "quarter-end"  # no installed hashrate on file for 2025Q1
     )
     assert n.btc_share_pct == pytest.approx(2.0)
     assert n.block_share_pct == pytest.approx(100 * 280 / 14_400)
@@ -230,7 +232,10 @@ def test_full_breakevens(full: CompanyQuarterSummary) -> None:
     b = full.breakevens
     assert b.power_price_basis == "company" and b.power_price_usd_per_mwh == 40
     assert b.hashcost_usd_per_ph_day == pytest.approx(19.2)  # 20 x 40 x 24 / 1000
-    assert b.breakeven_power_usd_per_mwh == pytest.approx(50_000 / 480)
+    assert b.breakeven_power_gross_usd_per_mwh == pytest.approx(50_000 / 480)
+    # a ceiling net of the 2% pool fee, with PUE 1.10: 50 x 0.98 x 1000 / (20 x 24 x 1.1)
+    assert b.breakeven_power_usd_per_mwh == pytest.approx(49_000 / 528)
+    assert (b.pool_fee_pct, b.pue) == (2.0, 1.1)
     assert b.by_layer["margin_usd_per_btc"].iloc[-1] == pytest.approx(-4_600)
     grid = b.grid_price_hashrate.set_index(["x", "y"])["margin_usd_per_btc"]
     assert b.grid_cost_layer == "all_in"
@@ -253,7 +258,13 @@ def test_power_price_parameter_drives_scenarios() -> None:
     tariffs = s.strategy.tariff_scenarios.set_index("scenario")
     assert list(tariffs.index) == ["no tariff", "SE Asia 2025", "China 2025", "report parameter"]
     # reference S21 at $50/PH/day: 10 - 3.5 x 24 x 0.06 = 4.96 $/day; 3,400 x 1.1 / 4.96
-    assert tariffs.at["report parameter", "payback_days"] == pytest.approx(3_740 / 4.96)
+    assert tariffs.at["report parameter", "static_payback_days"] == pytest.approx(3_740 / 4.96)
+    # with the defaults (flat difficulty on file, 2% pool fee, PUE 1.10): 9.8 - 5.544 = 4.256 $/day, paid back
+    # in month 29, before the halving (month 31 at the fictional block rate on file)
+    forward = s.strategy.forward
+    assert forward is not None and forward.difficulty_growth_pct_per_month == pytest.approx(0.0)
+    assert tariffs.at["report parameter", "payback_days"] == pytest.approx(3_740 / 4.256)
+    assert tariffs.at["report parameter", "payback_status"] == "paid back"
 
 
 def test_full_treasury(full: CompanyQuarterSummary) -> None:

@@ -25,6 +25,7 @@ from mineresearch.metrics.breakeven import (
     margin_usd_per_btc,
     shutdown_price_usd,
 )
+from mineresearch.metrics.changes import Change, change, change_pct
 from mineresearch.metrics.costs import (
     COST_LAYERS,
     SgaSplit,
@@ -58,13 +59,15 @@ from mineresearch.metrics.network import (
     realized_hashprice_usd_per_ph_day,
 )
 from mineresearch.metrics.production import (
+    RecordCheck,
+    average_fleet_ehs,
     btc_per_ehs_day,
-    change_pct,
     is_record_high,
     network_share_pct,
     qoq_change_pct,
     realization_rate_pct,
     realized_hashrate_ehs,
+    record_check,
     value_at,
     yoy_change_pct,
 )
@@ -104,11 +107,14 @@ __all__ = [
     "REFERENCE_ASIC_PRICE_USD",
     "TARIFF_CHINA_2025_PCT",
     "TARIFF_SE_ASIA_2025_PCT",
+    "Change",
     "CompanyQuarterSummary",
     "ConvertibleTranche",
     "MarginBridge",
+    "RecordCheck",
     "SgaSplit",
     "asic_payback_days",
+    "average_fleet_ehs",
     "block_subsidy_btc",
     "blocks_per_day_from_hashrate",
     "breakeven_btc_price_from_hashcost_usd",
@@ -118,6 +124,7 @@ __all__ = [
     "btc_value_usd",
     "cash_flow_stress_usd",
     "cash_to_short_term_debt_ratio",
+    "change",
     "change_pct",
     "company_quarter_summary",
     "conversion_shares",
@@ -157,6 +164,7 @@ __all__ = [
     "realized_btc_per_ehs_day",
     "realized_hashprice_usd_per_ph_day",
     "realized_hashrate_ehs",
+    "record_check",
     "revenue_change_split_usd",
     "revenue_share_pct",
     "revenue_usd_per_mw_year",

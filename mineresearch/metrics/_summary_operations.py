@@ -15,13 +15,14 @@ from mineresearch.metrics._summary_inputs import (
     realized_ehs,
     unique,
 )
+from mineresearch.metrics.changes import change, change_pct
 from mineresearch.metrics.margins import (
     DETAILED_STEPS,
     gross_margin_ex_da_pct,
     margin_bridge,
     revenue_change_split_usd,
 )
-from mineresearch.metrics.production import btc_per_ehs_day, change_pct, is_record_high, network_share_pct
+from mineresearch.metrics.production import average_fleet_ehs, btc_per_ehs_day, network_share_pct, record_check
 from mineresearch.metrics.production import realization_rate_pct as _realization_pct
 from mineresearch.metrics.sections import (
     CostStack,
@@ -72,24 +73,25 @@ KPI_SPECS: tuple[tuple[str, str, str, Getter], ...] = (
 
 
 def build_kpis(q: QuarterData) -> Kpis:
-    """Section 2: this quarter, prior quarter, year-ago quarter and the changes."""
+    """Section 2: this quarter, prior quarter, year-ago quarter and the changes (``changes.change``)."""
     prior, year_ago = shift(q.period, -1), shift(q.period, -4)
     rows = []
     for key, label, unit, get in KPI_SPECS:
         current, before, last_year = get(q, q.period), get(q, prior), get(q, year_ago)
-        rows.append(
-            (
-                key,
-                label,
-                unit,
-                current,
-                before,
-                last_year,
-                change_pct(current, before),
-                change_pct(current, last_year),
-            )
-        )
-    columns = ["metric", "label", "unit", "current", "prior", "year_ago", "qoq_change_pct", "yoy_change_pct"]
+        qoq, yoy = change(current, before, unit), change(current, last_year, unit)
+        rows.append((key, label, unit, current, before, last_year, qoq.value, yoy.value, qoq, yoy))
+    columns = [
+        "metric",
+        "label",
+        "unit",
+        "current",
+        "prior",
+        "year_ago",
+        "qoq_change_pct",
+        "yoy_change_pct",
+        "qoq_change",
+        "yoy_change",
+    ]
     table = pd.DataFrame(rows, columns=columns)
     missing = tuple(table.loc[table["current"].isna(), "metric"])
     return Kpis(bool(table["current"].notna().any()), missing, table, prior, year_ago)
@@ -192,13 +194,14 @@ def build_headline(q: QuarterData, cost: CostStack) -> Headline:
     """Section 1: output against profit."""
     btc_series = pd.Series({p: q.c("btc_produced", p) for p in q.history()}, dtype=float)
     net_income = q.c("net_income")
+    record = record_check(btc_series, q.period)
     values = {"btc_produced": q.c("btc_produced"), "net_income": net_income}
     return Headline(
         available=not all(math.isnan(v) for v in values.values()),
         missing=missing_names(values),
         company_name=q.name,
         btc_produced=values["btc_produced"],
-        btc_produced_record=is_record_high(btc_series, q.period),
+        btc_produced_record=None if record.is_highest is None else record.is_record,
         btc_produced_qoq_pct=change_pct(values["btc_produced"], q.c("btc_produced", shift(q.period, -1))),
         realized_hashrate_ehs=realized_ehs(q),
         revenue_usd=q.c("revenue_total"),
@@ -206,6 +209,7 @@ def build_headline(q: QuarterData, cost: CostStack) -> Headline:
         is_net_loss=None if math.isnan(net_income) else net_income < 0,
         all_in_cost_usd_per_btc=cost.all_in_cost_usd_per_btc,
         btc_price_avg_usd=cost.btc_price_avg_usd,
+        btc_produced_rank=record,
     )
 
 
@@ -214,7 +218,8 @@ def build_network(q: QuarterData) -> NetworkContext:
     denominator = next(
         (m for m in ("hashrate_installed_ehs", "hashrate_operating_ehs") if not math.isnan(q.c(m))), ""
     )
-    fleet = q.c(denominator) if denominator else math.nan
+    closing = q.c(denominator) if denominator else math.nan
+    fleet, fleet_basis = average_fleet_ehs(q.c(denominator, shift(q.period, -1)) if denominator else math.nan, closing)
     realized = realized_ehs(q)
     names = ("hashprice_usd_per_ph_day", "hashrate_avg_ehs", "difficulty_avg", "fee_share", "btc_per_ehs_day")
     net = {name: q.n(name) for name in names}
@@ -229,6 +234,7 @@ def build_network(q: QuarterData) -> NetworkContext:
         realized_hashrate_ehs=realized,
         realization_rate_pct=_realization_pct(realized, fleet),
         realization_denominator=denominator,
+        realization_basis=fleet_basis,
         btc_share_pct=network_share_pct(q.c("btc_produced"), network_btc(q)),
         block_share_pct=network_share_pct(q.c("blocks_won"), q.n("blocks")),
         company_btc_per_ehs_day=btc_per_ehs_day(q.c("btc_produced"), fleet, q.n("days")),

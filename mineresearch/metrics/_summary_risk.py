@@ -11,11 +11,16 @@ import pandas as pd
 from mineresearch.metrics._common import divide
 from mineresearch.metrics._summary_inputs import QuarterData, credits_usd, missing_names, power_layer_usd, unique
 from mineresearch.metrics.breakeven import (
+    DEFAULT_POOL_FEE_PCT,
+    DEFAULT_PUE,
     TARIFF_CHINA_2025_PCT,
     TARIFF_SE_ASIA_2025_PCT,
+    ForwardAssumptions,
+    asic_cash_path,
     asic_payback_days,
     breakeven_power_usd_per_mwh,
     cash_flow_stress_usd,
+    forward_assumptions_for,
     landed_capex_usd,
     margin_grid_price_x_hashrate,
     margin_grid_price_x_power,
@@ -56,7 +61,13 @@ def power_price(q: QuarterData, parameter: float | None) -> tuple[float, str]:
 
 
 def build_breakevens(
-    q: QuarterData, cost: CostStack, shocks_pct: Sequence[float], power_parameter: float | None
+    q: QuarterData,
+    cost: CostStack,
+    shocks_pct: Sequence[float],
+    power_parameter: float | None,
+    *,
+    pool_fee_pct: float = DEFAULT_POOL_FEE_PCT,
+    pue: float = DEFAULT_PUE,
 ) -> Breakevens:
     """Section 7: break-even prices, grids and the cash-flow stress."""
     price = cost.btc_price_avg_usd
@@ -94,11 +105,16 @@ def build_breakevens(
         power_price_usd_per_mwh=power,
         power_price_basis=power_basis,
         hashcost_usd_per_ph_day=hashcost_usd_per_ph_day(efficiency, power),
-        breakeven_power_usd_per_mwh=breakeven_power_usd_per_mwh(hashprice, efficiency),
+        breakeven_power_usd_per_mwh=breakeven_power_usd_per_mwh(
+            hashprice, efficiency, pue=pue, pool_fee_pct=pool_fee_pct
+        ),
         grid_price_hashrate=grid_h,
         grid_price_power=grid_p,
         grid_cost_layer=layer if not (grid_h.empty and grid_p.empty) else "",
         stress=stress,
+        breakeven_power_gross_usd_per_mwh=breakeven_power_usd_per_mwh(hashprice, efficiency),
+        pool_fee_pct=float(pool_fee_pct),
+        pue=float(pue),
     )
 
 
@@ -233,19 +249,65 @@ def _quarterly_burn(q: QuarterData) -> float:
     return math.fsum(outflows) - q.c("revenue_total")
 
 
-def build_strategy(q: QuarterData, hashprice: float, power: float, tariff_rate_pct: float) -> Strategy:
-    """Section 9: HPC share, capacity, revenue mix and the tariff scenario on the reference ASIC."""
+def forward_assumptions(
+    q: QuarterData,
+    *,
+    difficulty_growth_pct_per_month: float | None = None,
+    pool_fee_pct: float = DEFAULT_POOL_FEE_PCT,
+    pue: float = DEFAULT_PUE,
+    next_halving_month: str | None = None,
+) -> ForwardAssumptions:
+    """The report's forward assumptions (``breakeven.forward_assumptions_for`` on the network table)."""
+    return forward_assumptions_for(
+        q.network,
+        q.period,
+        difficulty_growth_pct_per_month=difficulty_growth_pct_per_month,
+        pool_fee_pct=pool_fee_pct,
+        pue=pue,
+        next_halving_month=next_halving_month,
+    )
+
+
+TARIFF_COLUMNS = [
+    "scenario",
+    "tariff_rate_pct",
+    "landed_capex_usd",
+    "capex_usd_per_th",
+    "static_payback_days",
+    "payback_days",
+    "payback_status",
+    "cash_12m_usd",
+    "cash_24m_usd",
+    "cash_36m_usd",
+    "shutdown_month",
+]
+
+
+def build_strategy(
+    q: QuarterData,
+    hashprice: float,
+    power: float,
+    tariff_rate_pct: float,
+    *,
+    forward: ForwardAssumptions | None = None,
+) -> Strategy:
+    """Section 9: HPC share, capacity, revenue mix and the tariff cases on the reference ASIC.
+
+    Every tariff case runs :func:`breakeven.asic_cash_path` with the same ``forward`` assumptions
+    (difficulty growth, the next halving, pool fee, PUE); the static payback stays as a comparison.
+    """
+    forward = forward or forward_assumptions(q)
     periods = q.history()
     mix = pd.DataFrame({"period": periods, **{m: [q.c(m, p) for p in periods] for m in REVENUE_MIX}})
     rates = {"no tariff": 0.0, "SE Asia 2025": TARIFF_SE_ASIA_2025_PCT, "China 2025": TARIFF_CHINA_2025_PCT}
     if float(tariff_rate_pct) not in rates.values():
         rates["report parameter"] = float(tariff_rate_pct)
     tariffs = pd.DataFrame()
-    if not (math.isnan(hashprice) or math.isnan(power)):
+    if not (math.isnan(hashprice) or math.isnan(power) or math.isnan(forward.difficulty_growth_pct_per_month)):
         rows = []
         for name, rate in rates.items():
             capex = landed_capex_usd(REFERENCE_ASIC_PRICE_USD, rate)
-            days = asic_payback_days(
+            static = asic_payback_days(
                 REFERENCE_ASIC_PRICE_USD,
                 REFERENCE_ASIC_HASHRATE_THS,
                 REFERENCE_ASIC_POWER_KW,
@@ -253,11 +315,37 @@ def build_strategy(q: QuarterData, hashprice: float, power: float, tariff_rate_p
                 power,
                 tariff_rate_pct=rate,
             )
-            rows.append((name, rate, capex, divide(capex, REFERENCE_ASIC_HASHRATE_THS), days))
-        tariffs = pd.DataFrame(
-            rows,
-            columns=["scenario", "tariff_rate_pct", "landed_capex_usd", "capex_usd_per_th", "payback_days"],
-        )
+            path = asic_cash_path(
+                REFERENCE_ASIC_PRICE_USD,
+                REFERENCE_ASIC_HASHRATE_THS,
+                REFERENCE_ASIC_POWER_KW,
+                hashprice,
+                power,
+                difficulty_growth_pct_per_month=forward.difficulty_growth_pct_per_month,
+                halving_month=forward.halving_month,
+                fee_share=forward.fee_share,
+                pool_fee_pct=forward.pool_fee_pct,
+                pue=forward.pue,
+                tariff_rate_pct=rate,
+                horizon_months=forward.horizon_months,
+            )
+            cash = path.cumulative_cash_usd
+            rows.append(
+                (
+                    name,
+                    rate,
+                    capex,
+                    divide(capex, REFERENCE_ASIC_HASHRATE_THS),
+                    static,
+                    path.payback_days,
+                    path.status,
+                    cash[12],
+                    cash[24],
+                    cash[36],
+                    math.nan if path.shutdown_month is None else float(path.shutdown_month),
+                )
+            )
+        tariffs = pd.DataFrame(rows, columns=TARIFF_COLUMNS)
     values = {
         "revenue_hpc": q.c("revenue_hpc"),
         "revenue_total": q.c("revenue_total"),
@@ -274,4 +362,5 @@ def build_strategy(q: QuarterData, hashprice: float, power: float, tariff_rate_p
         energized_mw=values["energized_mw"],
         revenue_mix=mix,
         tariff_scenarios=tariffs,
+        forward=forward,
     )

@@ -7,10 +7,12 @@ All functions are pure; a missing input (``None`` or NaN) gives NaN, never a gue
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
 from mineresearch.metrics._common import as_float, divide
+from mineresearch.metrics.changes import change_pct
 from mineresearch.periods import parse_label, shift
 
 
@@ -32,13 +34,34 @@ def realized_hashrate_ehs(company_btc: float, network_btc: float, network_hashra
     return divide(as_float(company_btc) * as_float(network_hashrate_ehs), network_btc)
 
 
-def realization_rate_pct(realized_hashrate_ehs: float, installed_hashrate_ehs: float) -> float:
+def realization_rate_pct(
+    realized_hashrate_ehs: float, installed_hashrate_ehs: float, opening_hashrate_ehs: float = math.nan
+) -> float:
     """Share of installed (or energized) hashrate turned into production, in percent.
 
-    Formula: ``100 x realized EH/s / installed EH/s`` (methods ref. B1). Which denominator is used
-    (installed, energized or operating) must be stated next to the figure.
+    Formula: ``100 x realized EH/s / fleet EH/s`` (methods ref. B1). Realized hashrate is a quarter
+    average, so the fleet is averaged too: ``(opening + closing) / 2`` when the opening fleet (the prior
+    quarter-end) is given, else the quarter-end figure alone (see :func:`average_fleet_ehs`). MARA
+    2025Q2: 49.9 / ((54.3 + 57.4) / 2) = 89.3%, against 86.9% on the quarter-end 57.4 EH/s. Which
+    denominator is used (installed, energized or operating; average or quarter-end) must be stated next
+    to the figure.
     """
-    return 100.0 * divide(realized_hashrate_ehs, installed_hashrate_ehs)
+    return 100.0 * divide(realized_hashrate_ehs, average_fleet_ehs(opening_hashrate_ehs, installed_hashrate_ehs)[0])
+
+
+def average_fleet_ehs(opening_ehs: float, closing_ehs: float) -> tuple[float, str]:
+    """A quarter's average fleet: ``(opening + closing) / 2`` and ``"average"``, else the closing figure.
+
+    Returns:
+        ``(EH/s, basis)`` with basis ``"average"`` (both ends on file), ``"quarter-end"`` (only the
+        closing figure) or ``""`` (no closing figure: NaN).
+    """
+    opening, closing = as_float(opening_ehs), as_float(closing_ehs)
+    if math.isnan(closing):
+        return math.nan, ""
+    if math.isnan(opening):
+        return closing, "quarter-end"
+    return (opening + closing) / 2.0, "average"
 
 
 def network_share_pct(company_amount: float, network_amount: float) -> float:
@@ -65,23 +88,13 @@ def btc_per_ehs_day(btc: float, hashrate_ehs: float, days: float) -> float:
     return divide(btc, as_float(hashrate_ehs) * as_float(days))
 
 
-def change_pct(current: float, previous: float) -> float:
-    """Percentage change from ``previous`` to ``current``.
-
-    Formula: ``100 x (current - previous) / |previous|``. The absolute value keeps the sign
-    meaningful when the base is negative (a smaller net loss is a positive change). NaN when the
-    base is zero or either value is missing.
-    """
-    return 100.0 * divide(as_float(current) - as_float(previous), abs(as_float(previous)))
-
-
 def value_at(values: pd.Series, period: str) -> float:
     """The value for ``period`` in a Series indexed by period label, NaN when absent."""
     return as_float(values.get(period, math.nan))
 
 
 def qoq_change_pct(values: pd.Series, period: str) -> float:
-    """Quarter-on-quarter change in percent for ``period`` (see :func:`change_pct`).
+    """Quarter-on-quarter change in percent for ``period`` (``changes.change_pct``: NaN when n.m.).
 
     Args:
         values: a Series indexed by period labels (``"2025Q2"``).
@@ -95,26 +108,65 @@ def yoy_change_pct(values: pd.Series, period: str) -> float:
     return change_pct(value_at(values, period), value_at(values, shift(period, -4)))
 
 
-def is_record_high(values: pd.Series, period: str) -> bool | None:
-    """Whether ``period``'s value is the highest on file as of that quarter.
+RECORD_MIN_QUARTERS = 4
+"""Consecutive quarters with output on file, just before a quarter, needed to call it "a record"."""
 
-    A record needs a value for ``period`` and at least one earlier quarter on file, and the value
-    must be strictly higher than every earlier one (a tie is not a record). Later quarters are
-    ignored, so the answer is what could have been said when the quarter was reported.
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """Where a quarter's value stands against the quarters on file before it.
+
+    Attributes:
+        is_highest: True when the value beats every earlier quarter on file, False when not, None when
+            it cannot be said (no value, or nothing earlier on file).
+        is_record: True only when it is the highest **and** at least ``RECORD_MIN_QUARTERS``
+            consecutive quarters with a value are on file immediately before it (no gap).
+        quarters_on_file: quarters with a value up to and including this one.
+        consecutive_before: quarters with a value immediately before this one, without a gap.
+    """
+
+    is_highest: bool | None
+    is_record: bool
+    quarters_on_file: int
+    consecutive_before: int
+
+
+def record_check(values: pd.Series, period: str, *, min_quarters: int = RECORD_MIN_QUARTERS) -> RecordCheck:
+    """Whether ``period``'s value is a record, merely the highest on file, or neither.
+
+    "A record" needs ``min_quarters`` consecutive quarters with a value immediately before ``period``
+    (no gap), and a value strictly above every earlier quarter on file (a tie is not a record). With a
+    shorter or gapped history the most that can be said is "the highest of the N quarters on file".
+    Later quarters are ignored, so the answer is what could have been said when the quarter was
+    reported.
 
     Args:
         values: a Series indexed by period labels, e.g. BTC produced per quarter.
         period: the quarter of interest.
-
-    Returns:
-        True or False, or None when the quarter's value is missing or nothing earlier is on file.
+        min_quarters: consecutive earlier quarters required for "a record".
     """
     parse_label(period)  # raises ValueError for a malformed label
     current = value_at(values, period)
-    if math.isnan(current):
-        return None
     numeric = pd.to_numeric(values, errors="coerce")
     earlier = numeric[[str(label) < period for label in numeric.index]].dropna()
+    consecutive = 0
+    while not math.isnan(value_at(numeric, shift(period, -(consecutive + 1)))):
+        consecutive += 1
+    if math.isnan(current):
+        return RecordCheck(None, False, len(earlier), consecutive)
     if earlier.empty:
-        return None
-    return bool(current > float(earlier.max()))
+        return RecordCheck(None, False, 1, 0)
+    highest = bool(current > float(earlier.max()))
+    return RecordCheck(highest, highest and consecutive >= min_quarters, len(earlier) + 1, consecutive)
+
+
+def is_record_high(values: pd.Series, period: str) -> bool | None:
+    """Whether ``period``'s value is a record in the sense of :func:`record_check`.
+
+    Returns:
+        True for a record; False when the value is not the highest on file, or is the highest of too
+        short a history to be called a record; None when the value is missing or nothing earlier is on
+        file.
+    """
+    check = record_check(values, period)
+    return None if check.is_highest is None else check.is_record

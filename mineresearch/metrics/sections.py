@@ -9,9 +9,13 @@ NaN when it could not be computed from disclosed figures; nothing is estimated o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import pandas as pd
+
+from mineresearch.metrics.breakeven import ForwardAssumptions
+from mineresearch.metrics.production import RecordCheck
 
 
 @dataclass(frozen=True)
@@ -21,8 +25,9 @@ class Headline:
     Attributes:
         company_name: the company's name (the ticker when the name is not on file).
         btc_produced: BTC produced in the quarter.
-        btc_produced_record: True when output beat every earlier quarter on file, False when not,
-            None when it cannot be said (no value, or no earlier quarter).
+        btc_produced_record: True when output is a record (``production.record_check``: above every
+            earlier quarter on file, with at least four consecutive quarters on file just before it),
+            False when not, None when it cannot be said (no value, or no earlier quarter).
         btc_produced_qoq_pct: change in BTC produced against the prior quarter, %.
         realized_hashrate_ehs: hashrate implied by output and the network (methods ref. B1), EH/s.
         revenue_usd: total revenue.
@@ -30,6 +35,8 @@ class Headline:
         is_net_loss: True for a net loss, None when net income is not disclosed.
         all_in_cost_usd_per_btc: top of the cost stack (NaN unless every layer is disclosed).
         btc_price_avg_usd: the quarter's average BTC price.
+        btc_produced_rank: the full record check (record, or "the highest of N quarters on file");
+            the one the headline sentence uses.
     """
 
     available: bool
@@ -44,6 +51,7 @@ class Headline:
     is_net_loss: bool | None
     all_in_cost_usd_per_btc: float
     btc_price_avg_usd: float
+    btc_produced_rank: RecordCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,10 @@ class Kpis:
 
     Attributes:
         table: one row per KPI with columns ``metric, label, unit, current, prior, year_ago,
-            qoq_change_pct, yoy_change_pct`` (percent changes use ``|base|``, see
-            ``production.change_pct``). Derived KPIs (realized hashrate, cost per BTC, gross margin)
-            are computed per quarter from disclosed figures.
+            qoq_change_pct, yoy_change_pct, qoq_change, yoy_change``. The last two are
+            ``changes.Change`` objects (percent, percentage points for ``%`` metrics, or n.m.); the
+            ``*_pct`` columns hold their values (NaN when n.m. or missing). Derived KPIs (realized
+            hashrate, cost per BTC, gross margin) are computed per quarter from disclosed figures.
         prior_period: label of the prior calendar quarter.
         year_ago_period: label of the same quarter a year earlier.
     """
@@ -161,8 +170,11 @@ class NetworkContext:
         hashprice_usd_per_ph_day, hashrate_avg_ehs, difficulty_avg, fee_share, btc_per_ehs_day,
             btc_price_avg_usd: the quarter's network figures (fee share as a ratio in [0, 1]).
         realized_hashrate_ehs: company BTC / (network BTC / network EH/s), methods ref. B1.
-        realization_rate_pct: realized / ``realization_denominator`` hashrate, %.
+        realization_rate_pct: realized / ``realization_denominator`` hashrate, %, on the average of
+            the opening (prior quarter-end) and closing fleet when both are on file.
         realization_denominator: ``hashrate_installed_ehs`` or ``hashrate_operating_ehs``.
+        realization_basis: ``"average"`` (opening and closing fleet), ``"quarter-end"`` (closing
+            only) or empty; ``company_btc_per_ehs_day`` uses the same fleet figure.
         btc_share_pct: company BTC / network BTC, %.
         block_share_pct: blocks won / network blocks, %.
         company_btc_per_ehs_day: company BTC per installed (or operating) EH/s per day.
@@ -185,6 +197,7 @@ class NetworkContext:
     block_share_pct: float
     company_btc_per_ehs_day: float
     history: pd.DataFrame
+    realization_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -197,7 +210,11 @@ class Breakevens:
         power_price_usd_per_mwh: the power price used (the report parameter, else the company's).
         power_price_basis: ``"parameter"``, ``"company"`` or empty when neither is available.
         hashcost_usd_per_ph_day: fleet electricity cost per PH/s per day (J/TH x $/MWh x 24 / 1000).
-        breakeven_power_usd_per_mwh: the quarter's hashprice x 1000 / (J/TH x 24).
+        breakeven_power_usd_per_mwh: a ceiling: the highest power price at which the fleet covers its
+            power, gross of other costs: hashprice x (1 - pool fee) x 1000 / (J/TH x 24 x PUE).
+        breakeven_power_gross_usd_per_mwh: the same with no pool fee and PUE 1 (hashprice x 1000 /
+            (J/TH x 24)).
+        pool_fee_pct, pue: the pool fee and PUE used.
         grid_price_hashrate: margin per BTC over BTC price x network hashrate (``x, y,
             margin_usd_per_btc``), priced at ``grid_cost_layer``; empty when unavailable.
         grid_price_power: margin per BTC over BTC price x power price; empty when unavailable.
@@ -216,6 +233,9 @@ class Breakevens:
     grid_price_power: pd.DataFrame
     grid_cost_layer: str
     stress: pd.DataFrame
+    breakeven_power_gross_usd_per_mwh: float = math.nan
+    pool_fee_pct: float = 0.0
+    pue: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -283,10 +303,14 @@ class Strategy:
         contracted_mw, energized_mw: capacity figures as disclosed.
         revenue_mix: every quarter on file with ``period, revenue_mining, revenue_hosting,
             revenue_hpc, revenue_other, revenue_total``.
-        tariff_scenarios: payback of the reference ASIC (``strategy.REFERENCE_ASIC_*``) at the
-            quarter's hashprice and the power price of section 7, columns ``scenario,
-            tariff_rate_pct, landed_capex_usd, capex_usd_per_th, payback_days``; empty without a
-            power price or hashprice.
+        tariff_scenarios: the reference ASIC (``strategy.REFERENCE_ASIC_*``) bought at the end of the
+            quarter, at the quarter's hashprice and the power price of section 7, under ``forward``
+            (``breakeven.asic_cash_path``); columns ``scenario, tariff_rate_pct, landed_capex_usd,
+            capex_usd_per_th, static_payback_days, payback_days`` (``inf`` = does not pay back),
+            ``payback_status, cash_12m_usd, cash_24m_usd, cash_36m_usd`` (cumulative cash net of the
+            landed cost) and ``shutdown_month`` (NaN = runs to the horizon); empty without a power
+            price or hashprice.
+        forward: the assumptions of the payback cases (growth, halving, pool fee, PUE).
     """
 
     available: bool
@@ -297,6 +321,7 @@ class Strategy:
     energized_mw: float
     revenue_mix: pd.DataFrame
     tariff_scenarios: pd.DataFrame
+    forward: ForwardAssumptions | None = None
 
 
 @dataclass(frozen=True)

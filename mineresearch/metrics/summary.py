@@ -25,8 +25,8 @@ from mineresearch.metrics._summary_operations import (
     build_network,
     build_output_vs_profit,
 )
-from mineresearch.metrics._summary_risk import build_breakevens, build_strategy, build_treasury
-from mineresearch.metrics.breakeven import TARIFF_SE_ASIA_2025_PCT
+from mineresearch.metrics._summary_risk import build_breakevens, build_strategy, build_treasury, forward_assumptions
+from mineresearch.metrics.breakeven import DEFAULT_POOL_FEE_PCT, DEFAULT_PUE, TARIFF_SE_ASIA_2025_PCT
 from mineresearch.metrics.sections import (
     Breakevens,
     Checklist,
@@ -122,6 +122,10 @@ def company_quarter_summary(
     btc_price_shocks_pct: Sequence[float] = DEFAULT_SHOCKS_PCT,
     power_price_usd_per_mwh: float | None = None,
     tariff_rate_pct: float = TARIFF_SE_ASIA_2025_PCT,
+    difficulty_growth_pct_per_month: float | None = None,
+    pool_fee_pct: float = DEFAULT_POOL_FEE_PCT,
+    pue: float = DEFAULT_PUE,
+    next_halving_month: str | None = None,
 ) -> CompanyQuarterSummary:
     """Assemble every section of a company-quarter report from the dataset.
 
@@ -134,6 +138,12 @@ def company_quarter_summary(
         power_price_usd_per_mwh: power price for break-evens, grids and tariff scenarios; None uses
             the company's disclosed power cost (and the scenarios are "not disclosed" without it).
         tariff_rate_pct: an extra tariff scenario for the reference ASIC's payback, in percent.
+        difficulty_growth_pct_per_month: network difficulty growth for the payback cases, % a month;
+            None takes the trailing year on file (``breakeven.trailing_difficulty_growth_pct_per_month``).
+        pool_fee_pct: pool fee for the payback cases and the break-even power price, %.
+        pue: power usage effectiveness for the payback cases and the break-even power price.
+        next_halving_month: ``YYYY-MM`` of the next halving; None estimates it from the block rate on
+            file (``breakeven.estimate_next_halving``).
 
     Returns:
         The summary. It never raises for sparse data: a company with only net income on file gets a
@@ -147,10 +157,17 @@ def company_quarter_summary(
     cost = build_cost_stack(q)
     margins = build_margins(q)
     network = build_network(q)
-    breakevens = build_breakevens(q, cost, shocks, power_price_usd_per_mwh)
+    breakevens = build_breakevens(q, cost, shocks, power_price_usd_per_mwh, pool_fee_pct=pool_fee_pct, pue=pue)
     treasury = build_treasury(q, shocks)
+    forward = forward_assumptions(
+        q,
+        difficulty_growth_pct_per_month=difficulty_growth_pct_per_month,
+        pool_fee_pct=pool_fee_pct,
+        pue=pue,
+        next_halving_month=next_halving_month,
+    )
     strategy = build_strategy(
-        q, network.hashprice_usd_per_ph_day, breakevens.power_price_usd_per_mwh, tariff_rate_pct
+        q, network.hashprice_usd_per_ph_day, breakevens.power_price_usd_per_mwh, tariff_rate_pct, forward=forward
     )
     return CompanyQuarterSummary(
         ticker=q.ticker,
@@ -171,6 +188,10 @@ def company_quarter_summary(
             "btc_price_shocks_pct": shocks,
             "power_price_usd_per_mwh": power_price_usd_per_mwh,
             "tariff_rate_pct": float(tariff_rate_pct),
+            "difficulty_growth_pct_per_month": difficulty_growth_pct_per_month,
+            "pool_fee_pct": float(pool_fee_pct),
+            "pue": float(pue),
+            "next_halving_month": next_halving_month,
         },
     )
 

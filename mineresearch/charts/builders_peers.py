@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import altair as alt
 import pandas as pd
 
@@ -215,8 +217,10 @@ def cost_curve_chart(
     # the curve rises to the right, so the left end of the plot is free for the labels: the higher level's label
     # sits above its rule, the lower one's below, so the two never overlap
     mean_on_top = median is None or median != median or (weighted_mean is not None and weighted_mean >= median)
-    for name, level, dash, baseline in (("BTC-weighted mean", weighted_mean, [], "bottom" if mean_on_top else "top"),
-                                        ("Median", median, [4, 3], "top" if mean_on_top else "bottom")):
+    above: Literal["bottom"] = "bottom"
+    below: Literal["top"] = "top"
+    for name, level, dash, baseline in (("BTC-weighted mean", weighted_mean, [], above if mean_on_top else below),
+                                        ("Median", median, [4, 3], below if mean_on_top else above)):
         if level is None or level != level:
             continue
         rule_data = pd.DataFrame({"level": [float(level)], "label": [f"{name} {fmt.usd(level, decimals=0)}"]})

@@ -45,29 +45,23 @@ def _value(unit: str, value: float, partial: bool) -> str:
     return f"at least {text}" if partial else text
 
 
-def _standing(row: Any) -> str:
-    if row.status != "ok":
-        return fmt.NOT_DISCLOSED
-    return (f"{row.percentile:.0f}th percentile; {_ordinal(int(row.rank))} of {row.n_companies} "
-            f"({row.better} is better)")
-
-
 def _ordinal(n: int) -> str:
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
     return f"{n}{suffix}"
 
 
 def peer_table(values: pd.DataFrame, ticker: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(The rows shown: measure, company, peer median, standing; the full percentile frame)."""
+    """(The rows shown: measure with its direction, company, peer median, rank, percentile; the percentile frame)."""
     p = percentiles(values, ticker, PEER_METRICS)
     rows = []
     for r in p.itertuples():
+        ok = r.status == "ok"
         rows.append({
-            "Measure": r.label,
+            "Measure": f"{r.label} ({r.better} is better)",
             "Company": _value(r.unit, r.value, bool(r.partial)),
-            "Peer median": _value(r.unit, r.median, False) if r.status == "ok" else fmt.NOT_DISCLOSED,
-            "Companies with the figure": str(r.n_companies),
-            "Standing among peers": _standing(r),
+            "Peer median": _value(r.unit, r.median, False) if ok else fmt.NOT_DISCLOSED,
+            "Rank": f"{_ordinal(int(r.rank))} of {r.n_companies}" if ok else fmt.NOT_DISCLOSED,
+            "Percentile": f"{r.percentile:.0f}" if ok else fmt.NOT_DISCLOSED,
         })
     return pd.DataFrame(rows), p
 
@@ -89,6 +83,7 @@ def show_peers(report: Any) -> None:
              f"half); it is shown only when at least {MIN_PEERS} companies disclose the figure.")
     keep = shown[p["status"].eq("ok").to_numpy()]
     html, _ = compact_table(keep, caption=f"{report.summary.ticker} among peers, {period}")
-    left_out = [f"{r.label} (only {r.n_companies} companies disclose it)" for r in thin.itertuples()]
+    left_out = [f"{r.label} (only {r.n_companies} {'company discloses' if r.n_companies == 1 else 'companies disclose'}"
+                " it)" for r in thin.itertuples()]
     show_html(para(intro), html if not ranked.empty else "",
               missing_note([str(x) for x in absent["label"]], what="The peer comparison", left_out=left_out))

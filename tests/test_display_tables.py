@@ -96,12 +96,14 @@ def test_company_peer_table_rows() -> None:
     from mineresearch.report_peers import peer_table
 
     shown, p = peer_table(_values(), "AAA")
-    row = shown.set_index("Measure").loc["Power and direct cost per BTC"]
+    row = shown.set_index("Measure").loc["Power and direct cost per BTC (lower is better)"]
     assert row["Company"] == "$30,000 per BTC" and row["Peer median"] == "$40,000 per BTC"
-    assert row["Standing among peers"] == "75th percentile; 2nd of 5 (lower is better)"
-    assert shown.set_index("Measure").loc["All-in cost per BTC", "Standing among peers"] == NOT_DISCLOSED
+    assert (row["Rank"], row["Percentile"]) == ("2nd of 5", "75")
+    assert shown.set_index("Measure").loc["All-in cost per BTC (lower is better)", "Rank"] == NOT_DISCLOSED
     eee, _ = peer_table(_values(), "EEE")
-    assert eee.set_index("Measure").loc["Leverage: debt / (BTC value + cash)", "Company"] == "at least 30.0%"
+    assert eee.set_index("Measure").loc["Leverage: debt / (BTC value + cash) (lower is better)", "Company"] == \
+        "at least 30.0%"
+    assert p.set_index("key").loc["realization_rate_pct", "better"] == "higher"
 
 
 def test_quarter_peer_values_are_computed_once_per_dataset_and_quarter(monkeypatch: pytest.MonkeyPatch) -> None:

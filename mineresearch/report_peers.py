@@ -14,7 +14,7 @@ from mineresearch import formatting as fmt
 from mineresearch.display import compact_table, missing_note, para, show_html
 from mineresearch.metrics.peers import MIN_PEERS, PEER_METRICS, peer_values, percentiles
 
-_CACHE: dict[tuple[int, str], pd.DataFrame] = {}
+_CACHE: dict[tuple[int, str], tuple[Any, pd.DataFrame]] = {}  # (id, quarter) -> (the dataset itself, its values)
 
 
 def quarter_peer_values(dataset: Any, period: str) -> pd.DataFrame:
@@ -22,19 +22,20 @@ def quarter_peer_values(dataset: Any, period: str) -> pd.DataFrame:
 
     The cache is keyed by the dataset object's identity and the quarter; ``load_dataset`` returns the same
     object while the data files are unchanged, and a changed folder gives a new object, so a stale entry is
-    never read. Only the last dataset's entries are kept.
+    never read (the entry holds the dataset, so its id cannot be reused while cached). Only the last
+    dataset's entries are kept.
     """
     key = (id(dataset), period)
     cached = _CACHE.get(key)
-    if cached is None:
+    if cached is None or cached[0] is not dataset:
         from mineresearch.metrics.summary import company_quarter_summary
 
         summaries = [company_quarter_summary(dataset, t, period) for t in dataset.tickers(period)]
-        cached = peer_values(summaries)
-        for old in [k for k in _CACHE if k[0] != id(dataset)]:
+        cached = (dataset, peer_values(summaries))
+        for old in [k for k, v in _CACHE.items() if v[0] is not dataset]:
             del _CACHE[old]
         _CACHE[key] = cached
-    return cached
+    return cached[1]
 
 
 def _value(unit: str, value: float, partial: bool) -> str:

@@ -132,7 +132,8 @@ class SectorReport:
             "SG&A and interest) and all-in cost (+ D&A and stock-based compensation). A company counts for a layer "
             "only when every layer up to it is disclosed; the BTC-weighted mean is the covered companies' total cost "
             f"over their total BTC produced. Means, medians and rankings need at least {MIN_PEERS} companies.")]
-        parts.append(table(frame, formats={"BTC-weighted mean": fmt.usd_per_btc, "Median": fmt.usd_per_btc,
+        shown, _ = drop_empty(frame)[:2]  # no mean or median column when no layer has four companies (said above)
+        parts.append(table(shown, formats={"BTC-weighted mean": fmt.usd_per_btc, "Median": fmt.usd_per_btc,
                                            "BTC covered": fmt.btc},
                            caption=f"Cost curve, {self.period}"))
         thin = []
@@ -188,8 +189,9 @@ class SectorReport:
         show_html(table(kept, formats={"BTC held": fmt.btc, "Cash": fmt.usd_column(shown["Cash"]),
                                        "Total debt": fmt.usd_column(shown["Total debt"]), "Leverage": fmt.pct},
                         caption="Treasury and leverage"),
-                  para(_absent_note({"leverage": absent, "any treasury figure": rows}), cls="mr-missing")
-                  if absent or rows else "")
+                  para(" ".join(x for x in (_absent_note({"Leverage": [t for t in absent if t not in rows]}),
+                                            f"No treasury figure on file for {', '.join(rows)}." if rows else "")
+                                if x), cls="mr-missing") if absent or rows else "")
 
     def network_share(self) -> None:
         absent = self._ranking("btc_share_pct", "Share of network BTC (%)", f"Share of network BTC, {self.period}",

@@ -141,3 +141,52 @@ def test_sector_peer_table_keeps_the_columns_half_the_companies_disclose() -> No
     note = _absent_note({"leverage": ["A", "B"], "BTC held": ["A", "B"], "cash": []})
     assert note == "Leverage and BTC held not disclosed by A, B."
     assert _absent_note({"x": []}) == ""
+
+
+def _sector(monkeypatch: pytest.MonkeyPatch, n: int) -> tuple[Any, list[str]]:
+    """A sector report over ``n`` hand-made companies, with what it shows captured as text."""
+    from test_metrics_peers import _quarter
+
+    from mineresearch import sector
+    from mineresearch.metrics.peers import peer_values
+
+    summaries = _quarter()[:n]
+    for i, s in enumerate(summaries):
+        s.headline.revenue_usd, s.headline.net_income_usd = 1e6 * (i + 1), NAN if i == 0 else -1e5
+        s.network.realized_hashrate_ehs, s.network.btc_share_pct = NAN, 1.0 + i
+        s.treasury.btc_held, s.treasury.cash_usd, s.treasury.total_debt_usd = NAN, NAN, NAN
+        s.strategy = SimpleNamespace(hpc_share_pct=NAN)
+    shown: list[str] = []
+    monkeypatch.setattr(sector, "show_html", lambda *parts: shown.append("".join(p for p in parts if p)))
+    monkeypatch.setattr(sector, "show_chart", lambda chart: shown.append("<chart>"))
+    return sector.SectorReport("2025Q2", sector.peer_frame(summaries), None, peer_values(summaries)), shown
+
+
+def test_sector_ranks_and_draws_the_curve_only_with_four_companies(monkeypatch: pytest.MonkeyPatch) -> None:
+    report, shown = _sector(monkeypatch, 6)
+    report.cost_curve()
+    text = " ".join(shown)
+    assert text.count("<chart>") == 2  # power and cash: 4 companies with BTC each; all-in has 2
+    assert "All-in cost: 2 of 6 (AAA, CCC)" in text and "Cash cost:" not in text
+    assert "4 of 6" in text and "$35,000 per BTC" in text  # the power median
+    shown.clear()
+    report.treasury()  # leverage for AAA, BBB, DDD, EEE: four, so ranked; one sentence for the rest
+    text = " ".join(shown)
+    assert text.count("<chart>") == 1 and text.count("not disclosed by") == 0
+    assert "No treasury figure on file for CCC, FFF." in text  # hand-made: only leverage is on file
+    shown.clear()
+    report.overview()
+    assert "too few to rank by all-in cost" in " ".join(shown)
+
+
+def test_sector_with_three_companies_says_how_many_disclosed(monkeypatch: pytest.MonkeyPatch) -> None:
+    report, shown = _sector(monkeypatch, 3)
+    report.network_share()
+    report.cost_curve()
+    text = " ".join(shown)
+    assert "<chart>" not in text
+    assert "Share of network BTC, 2025Q2: 3 of 3 companies disclosed it (AAA, BBB, CCC), too few to rank" in text
+    shown.clear()
+    report.peer_table()
+    text = " ".join(shown)
+    assert "Realized EH/s (none)" in text and "<th>Revenue</th>" in text  # columns fewer than half disclose

@@ -16,17 +16,7 @@ import pandas as pd
 
 from mineresearch import charts, narrative
 from mineresearch import formatting as fmt
-from mineresearch.display import (
-    bullets,
-    compact_table,
-    esc,
-    missing_note,
-    para,
-    show_chart,
-    show_html,
-    table,
-    use_chart_mode,
-)
+from mineresearch.display import bullets, esc, missing_note, para, show_chart, show_html, table, use_chart_mode
 from mineresearch.report_common import NETWORK_SOURCE, notice_html, sources_html, unit_formatter
 
 SHORT_LAYER = {"power": "Power & direct", "sga_cash": "Cash SG&A", "interest": "Interest", "depreciation": "D&A",
@@ -117,6 +107,8 @@ class CompanyReport:
                 "YoY": fmt.pct(r.yoy_change_pct, signed=True),
             })
         frame = pd.DataFrame(rows)
+        from mineresearch.display import compact_table
+
         shown, left_out = compact_table(frame, caption=f"{self.summary.ticker}: key figures, {self.period} against "
                                         "the prior quarter and the year-ago quarter")
         show_html(shown, missing_note(k.missing, left_out=left_out))
@@ -195,6 +187,8 @@ class CompanyReport:
             ("Share of network BTC", fmt.pct(n.btc_share_pct, decimals=2)),
             ("Company BTC per EH/s per day", _num(n.company_btc_per_ehs_day, 3)),
         ]
+        from mineresearch.display import compact_table
+
         shown, left_out = compact_table(pd.DataFrame(rows, columns=["Measure", self.period]))
         show_html(shown, missing_note(n.missing, left_out=left_out))
 
@@ -217,6 +211,8 @@ class CompanyReport:
         c = self.summary.checklist
         lines = c.lines.loc[:, ["area", "question", "answer"]]
         lines.columns = ["Area", "Question", "Answer"]
+        from mineresearch.display import compact_table
+
         shown, left_out = compact_table(lines, label_columns=2, caption="Analyst's checklist: answered from the data")
         show_html(shown, missing_note((), what="The checklist", left_out=left_out))
 

@@ -74,7 +74,11 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
               help="papermill engine: mineresearch_warm (forked warm kernels) or papermill's nbclient.")
 def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
               data_path: str | None, only: str | None, no_sector: bool, engine: str) -> None:
-    """Build every company report of PERIODS (default: the latest quarter), the sector reports and the index."""
+    """Build every company report of PERIODS, the sector reports and the index.
+
+    The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
+    (any fact in the year to that quarter) have their statements on file (revenue and net income).
+    """
     from mineresearch.build import build
     from mineresearch.cli_progress import BuildProgress
     from mineresearch.dataset import load_dataset
@@ -116,7 +120,8 @@ def list_cmd(data_path: str | None) -> None:
         table.add_row(ticker, str(ds.companies.loc[ticker, "name"]), str(len(periods)),
                       periods[0] if periods else "-", periods[-1] if periods else "-")
     Console().print(table)
-    click.echo(f"latest quarter with data: {ds.latest_period()}")
+    click.echo(f"latest quarter with data: {ds.periods()[-1] if ds.periods() else '-'}; default quarter of a build "
+               f"(most covered companies with statements on file): {ds.latest_period()}")
 
 
 def register(cli: click.Group) -> None:

@@ -8,6 +8,7 @@ line items add up, is documented in ``selection.py``.
 
 from __future__ import annotations
 
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from mineresearch.paths import PACKAGE_DATA_DIR
 
 CHOSEN_COLUMNS: list[str] = ["metric", "line_item", "value", "unit", "source_url", "source_type"]
 HEADLINE_METRICS: tuple[str, ...] = ("revenue_total", "net_income")
+STATEMENT_REVENUE_METRICS: tuple[str, ...] = ("revenue_total", "revenue_mining")  # either one
+STATEMENT_INCOME_METRIC = "net_income"
+DEFAULT_PERIOD_MIN_SHARE = 2 / 3  # "most" companies: at least two thirds of those covered
 
 
 class Dataset:
@@ -86,18 +90,58 @@ class Dataset:
         rows = self.facts if period is None else self.facts[self.facts["period"] == period]
         return sorted(rows["ticker"].unique())
 
-    def latest_period(self, min_companies: int = 3) -> str:
-        """Latest calendar quarter in which at least ``min_companies`` report revenue or net income.
+    def statements_on_file(self) -> pd.DataFrame:
+        """Per quarter, which companies have their statements on file and which are covered.
+
+        A company has its statements on file for a quarter when that quarter has a revenue figure (total or
+        mining revenue) and net income. It is covered in a quarter when it has any fact in the year (four
+        calendar quarters) ending with that quarter; only companies listed in ``companies`` count.
+
+        Returns:
+            Indexed by every period with a fact, sorted: ``with_statements`` and ``covered`` (counts of
+            companies) and ``share`` (with_statements / covered).
+        """
+        from mineresearch.periods import shift
+
+        listed = self.facts[self.facts["ticker"].isin(self.companies.index)]
+        present = listed.groupby(["period", "ticker"])["metric"].agg(set)
+        revenue = present.map(lambda m: bool(m & set(STATEMENT_REVENUE_METRICS)))
+        income = present.map(lambda m: STATEMENT_INCOME_METRIC in m)
+        statements = (revenue & income).groupby(level="period").sum()
+        tickers = listed.groupby("period")["ticker"].agg(set)
+        rows = []
+        for period in sorted(tickers.index):
+            year = [shift(period, -k) for k in range(4)]
+            covered = set().union(*(tickers.get(p, set()) for p in year))
+            n = int(statements.get(period, 0))
+            rows.append({"period": period, "with_statements": n, "covered": len(covered),
+                         "share": n / len(covered) if covered else 0.0})
+        return pd.DataFrame(rows, columns=["period", "with_statements", "covered", "share"]).set_index("period")
+
+    def latest_period(self, *, min_share: float = DEFAULT_PERIOD_MIN_SHARE, today: date | None = None) -> str:
+        """The default quarter of a build: the latest in which most covered companies have their statements on file.
+
+        Among the quarters that have ended by ``today`` (default: the current date), the latest in which at least
+        ``min_share`` of the covered companies have their statements on file (:meth:`statements_on_file`; default
+        two thirds). When no quarter reaches that share, the latest of the quarters with the most companies with
+        statements on file.
 
         Raises:
-            ValueError: no quarter has that many.
+            ValueError: no quarter up to today has any company with its statements on file.
         """
-        rows = self.facts[self.facts["metric"].isin(HEADLINE_METRICS)]
-        counts = rows.groupby("period")["ticker"].nunique()
-        enough = counts[counts >= min_companies]
-        if enough.empty:
-            raise ValueError(f"no quarter has revenue or net income for {min_companies} companies")
-        return str(max(enough.index))
+        from mineresearch.periods import quarter_end
+
+        today = today or date.today()
+        table = self.statements_on_file()
+        table = table[[quarter_end(p) <= today for p in table.index]]
+        table = table[table["with_statements"] > 0]
+        if table.empty:
+            raise ValueError("no quarter up to today has revenue and net income on file for any company")
+        enough = table[table["share"] >= min_share - 1e-9]
+        if not enough.empty:
+            return str(max(enough.index))
+        best = table[table["with_statements"] == table["with_statements"].max()]
+        return str(max(best.index))
 
     def _known(self, ticker: str) -> None:
         if ticker not in self.companies.index:

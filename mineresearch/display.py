@@ -38,13 +38,33 @@ def bullets(items: Sequence[str]) -> str:
     return "<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def missing_note(missing: Sequence[str], *, what: str = "This section") -> str:
-    """A visible note that inputs were not disclosed (never a silent gap)."""
-    if not missing:
+def missing_note(missing: Sequence[str], *, what: str = "This section", left_out: Sequence[str] = ()) -> str:
+    """A visible note that inputs were not disclosed (never a silent gap), once per section.
+
+    ``missing`` are the inputs not disclosed (metric or column names, given reader labels); ``left_out`` are
+    the rows or columns a table of the section dropped because none of their cells had a figure
+    (:func:`compact_table`), named here so that nothing disappears silently.
+    """
+    names = _unique(_label(m) for m in missing)
+    gone = [g for g in _unique(left_out) if g.lower() not in {n.lower() for n in names}]
+    if not names and not gone:
         return ""
-    names = ", ".join(_label(m) for m in missing)
-    return f'<p class="mr-missing"><strong>Not disclosed:</strong> {esc(names)}. {esc(what)} shows what the ' \
-           "filings support and leaves the rest blank rather than estimating it.</p>"
+    parts = []
+    if names:
+        parts.append(f"<strong>Not disclosed:</strong> {esc(', '.join(names))}.")
+    if gone:
+        parts.append(f"<strong>Left out for want of figures:</strong> {esc(', '.join(gone))}.")
+    return (f'<p class="mr-missing">{" ".join(parts)} {esc(what)} shows what the filings support and leaves the '
+            "rest blank rather than estimating it.</p>")
+
+
+def _unique(items: Iterator[str] | Sequence[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for item in items:
+        text = str(item).strip()
+        if text and text.lower() not in seen:
+            seen[text.lower()] = text
+    return list(seen.values())
 
 
 def _label(name: str) -> str:
@@ -62,12 +82,69 @@ def _label(name: str) -> str:
     return name.replace("_ex_da", " ex-D&A").replace("_", " ").replace("btc", "BTC")
 
 
-def _cell(value: Any, fmt: Formatter | None, missing: str = NOT_DISCLOSED) -> tuple[str, bool]:
+EMPTY_MARK = "\u2014"  # an em dash: a figure not disclosed, inside a table that says so in its caption
+_EMPTY_TEXTS = {NOT_DISCLOSED, "n/d", "", EMPTY_MARK}
+
+
+def is_empty_cell(value: Any) -> bool:
+    """True for a cell with no figure: None, NaN, or a formatter's "not disclosed" text."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return isinstance(value, str) and value.strip().lower() in _EMPTY_TEXTS
+
+
+def _cell(value: Any, fmt: Formatter | None, missing: str = NOT_DISCLOSED) -> tuple[str, bool]:
+    if is_empty_cell(value):
         return missing, False
     numeric = isinstance(value, int | float) and not isinstance(value, bool)
     text = fmt(value) if fmt else (f"{value:,.2f}" if isinstance(value, float) else str(value))
+    if is_empty_cell(text):
+        return missing, False
     return text, numeric or bool(_NUMBER.match(text))
+
+
+def drop_empty(
+    df: pd.DataFrame, *, label_columns: int = 1, columns: bool = True
+) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Drop the rows, and the value columns, in which no cell has a figure.
+
+    The first ``label_columns`` columns are labels (never tested, never dropped); a row is dropped when every
+    other cell is empty (:func:`is_empty_cell`), a value column when every row's cell is empty. A row or
+    column with any figure is kept, so no disclosed figure is ever lost.
+
+    Returns:
+        ``(kept frame, labels of the dropped rows, names of the dropped columns)``; a row's label is the text
+        of its last label column.
+    """
+    if df.empty or df.shape[1] <= label_columns:
+        return df, [], []
+    values = df.iloc[:, label_columns:]
+    empty = values.map(is_empty_cell)
+    keep_rows = ~empty.all(axis=1)
+    dropped_rows = [str(v) for v in df.loc[~keep_rows].iloc[:, label_columns - 1]]
+    frame = df.loc[keep_rows]
+    dropped_cols: list[str] = []
+    if columns and len(frame):
+        empty_cols = empty.loc[keep_rows].all(axis=0)
+        dropped_cols = [str(c) for c in empty_cols[empty_cols].index]
+        frame = frame.drop(columns=list(empty_cols[empty_cols].index))
+    return frame, dropped_rows, dropped_cols
+
+
+def compact_table(
+    df: pd.DataFrame, *, label_columns: int = 1, columns: bool = True, **kwargs: Any
+) -> tuple[str, list[str]]:
+    """:func:`table` of ``df`` without its empty rows and columns (:func:`drop_empty`).
+
+    Returns:
+        ``(HTML, what was left out)``: pass the second to the section's :func:`missing_note` as ``left_out``,
+        so each left-out row or column is named once for the section. Nothing is shown (empty HTML) when no
+        row has a figure.
+    """
+    frame, rows, cols = drop_empty(df, label_columns=label_columns, columns=columns)
+    if frame.empty:
+        return "", rows
+    return table(frame, **kwargs), [*rows, *cols]
 
 
 def table(
@@ -77,16 +154,18 @@ def table(
     caption: str | None = None,
     index: bool = False,
     highlight_negative: Sequence[str] = (),
-    missing: str = NOT_DISCLOSED,
+    missing: str = EMPTY_MARK,
 ) -> str:
     """A formatted, escaped HTML table (numbers right-aligned, negatives marked where asked).
 
-    ``missing`` is the text of an empty cell; dense peer tables use ``"n/d"`` and say so in the caption.
+    ``missing`` is the text of a cell with no figure (None, NaN or a formatter's "not disclosed"): a dash by
+    default, and the caption then says once what it means instead of repeating "not disclosed" in every cell.
     """
     formats = formats or {}
     frame = df.reset_index() if index else df
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     rows = []
+    blanks = 0
     for _, row in frame.iterrows():
         cells = []
         for col in frame.columns:
@@ -94,11 +173,15 @@ def table(
             classes = ["num"] if numeric else []
             if text in (NOT_DISCLOSED, missing):
                 classes.append("nd")
+                blanks += 1
             if col in highlight_negative and numeric and float(row[col]) < 0:
                 classes.append("neg")
             klass = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{klass}>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    legend = f"{missing}: {NOT_DISCLOSED}"
+    if blanks and missing != NOT_DISCLOSED and legend not in (caption or ""):
+        caption = f"{caption} ({legend})" if caption else legend.capitalize()
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return (f'<div class="mr-table-wrap"><table class="mr-table">{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")

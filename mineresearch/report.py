@@ -128,11 +128,13 @@ class CompanyReport:
                 "YoY": fmt.change_text(r.yoy_change),
             })
         frame = pd.DataFrame(rows)
-        show_html(table(frame, caption=f"{self.summary.ticker}: key figures, {self.period} against the prior "
-                        "quarter and the year-ago quarter"),
-                  para("Changes of figures in percent are in percentage points (pp); n.m. = not meaningful "
-                       "(the sign flipped, or the base is under a tenth of the current value)."),
-                  missing_note(k.missing))
+        from mineresearch.display import compact_table
+
+        shown, left_out = compact_table(frame, caption=f"{self.summary.ticker}: key figures, {self.period} against "
+                                        "the prior quarter and the year-ago quarter")
+        show_html(shown, para("Changes of figures in percent are in percentage points (pp); n.m. = not meaningful "
+                              "(the sign flipped, or the base is under a tenth of the current value)."),
+                  missing_note(k.missing, left_out=left_out))
 
     def output_vs_profit(self) -> None:
         o = self.summary.output_vs_profit
@@ -208,7 +210,10 @@ class CompanyReport:
             ("Share of network BTC", fmt.pct(n.btc_share_pct, decimals=2)),
             (f"Company BTC per EH/s per day (on {_fleet_label(n)})", _num(n.company_btc_per_ehs_day, 3)),
         ]
-        show_html(table(pd.DataFrame(rows, columns=["Measure", self.period])), missing_note(n.missing))
+        from mineresearch.display import compact_table
+
+        shown, left_out = compact_table(pd.DataFrame(rows, columns=["Measure", self.period]))
+        show_html(shown, missing_note(n.missing, left_out=left_out))
 
     def breakevens(self) -> None:
         from mineresearch.report_risk import show_breakevens
@@ -229,7 +234,15 @@ class CompanyReport:
         c = self.summary.checklist
         lines = c.lines.loc[:, ["area", "question", "answer"]]
         lines.columns = ["Area", "Question", "Answer"]
-        show_html(table(lines, caption="Analyst's checklist: answered from the data or marked not disclosed"))
+        from mineresearch.display import compact_table
+
+        shown, left_out = compact_table(lines, label_columns=2, caption="Analyst's checklist: answered from the data")
+        show_html(shown, missing_note((), what="The checklist", left_out=left_out))
+
+    def peers(self) -> None:
+        from mineresearch.report_peers import show_peers
+
+        show_peers(self)
 
     def sources(self) -> None:
         s = self.summary.sources

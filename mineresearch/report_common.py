@@ -30,6 +30,10 @@ METHODOLOGY = (
     "after 7 August 2025, as reported by coinnewsfeed.com and ainvest.com.",
     "When sources disagree, every row is kept; a primary filing or release wins over a secondary article, "
     "which wins over a low-quality copy, then the later or restated figure.",
+    "Peer figures (rankings, percentiles, the sector cost curve's BTC-weighted mean and median) need at least four "
+    "companies with the figure; the weighted mean is the covered companies' total cost over their total BTC.",
+    "Table rows and columns without any figure are left out and named once in the section's note; a dash marks a "
+    "figure the filings do not give.",
 )
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from mineresearch import charts, narrative
 from mineresearch import formatting as fmt
-from mineresearch.display import bullets, missing_note, para, show_chart, show_html, table
+from mineresearch.display import bullets, compact_table, missing_note, para, show_chart, show_html, table
 
 SOURCE = ("Company filings and releases; network data from Coin Metrics community data (CC BY-NC 4.0) "
           "and public daily series; mineresearch calculations.")
@@ -17,13 +17,15 @@ SOURCE = ("Company filings and releases; network data from Coin Metrics communit
 def show_breakevens(report: Any) -> None:
     b = report.summary.breakevens
     parts: list[str] = []
+    left_out: list[str] = []
     if not b.by_layer.empty:
         t = b.by_layer.loc[:, ["label", "breakeven_btc_price_usd", "margin_usd_per_btc"]]
         t.columns = ["Cost layer (cumulative)", "Break-even BTC price", "Margin per BTC at average price"]
-        parts.append(table(t, formats={c: fmt.usd_per_btc for c in t.columns[1:]},
-                           highlight_negative=("Margin per BTC at average price",),
-                           caption="Break-even BTC price at each cost layer, at the quarter's difficulty and output "
-                                   "(the next halving doubles every cost per BTC)"))
+        shown, left_out = compact_table(t, formats={c: fmt.usd_per_btc for c in t.columns[1:]},
+                                        highlight_negative=("Margin per BTC at average price",),
+                                        caption="Break-even BTC price at each cost layer, at the quarter's difficulty "
+                                                "and output (the next halving doubles every cost per BTC)")
+        parts.append(shown)
     facts = []
     if b.power_price_basis:
         basis = "report parameter" if b.power_price_basis == "parameter" else "company disclosure"
@@ -39,7 +41,7 @@ def show_breakevens(report: Any) -> None:
         )
     if facts:
         parts.append(bullets(facts))
-    show_html(*parts, missing_note(b.missing))
+    show_html(*parts, missing_note(b.missing, left_out=left_out))
     layer = b.grid_cost_layer.replace("_", "-") or "all-in"
     if not b.grid_price_hashrate.empty:
         show_chart(charts.sensitivity_heatmap_chart(
@@ -100,28 +102,33 @@ def show_treasury(report: Any) -> None:
         ("Convertible notes (principal)", money(t.convertible_notes_principal_usd)),
         ("Dilution if converts convert", fmt.pct(t.dilution_pct)),
     ]
-    parts = [table(pd.DataFrame(rows, columns=["Measure", report.period]), caption="Treasury and liquidity")]
+    shown, left_out = compact_table(pd.DataFrame(rows, columns=["Measure", report.period]),
+                                    caption="Treasury and liquidity")
+    parts = [shown]
     if not t.drawdown.empty:
         d = t.drawdown.loc[:, ["shock_pct", "btc_price_usd", "btc_value_usd", "fv_change_pretax_usd", "leverage_pct"]]
-        d.columns = ["BTC price shock", "BTC price", "Value of BTC held", "Fair-value change (pre-tax)",
-                     "Leverage (at least)" if t.debt_is_partial else "Leverage"]
-        parts.append(table(d, formats={"BTC price shock": lambda v: fmt.pct(v, decimals=0, signed=True),
+        lev = "Leverage (at least)" if t.debt_is_partial else "Leverage"
+        d.columns = ["BTC price shock", "BTC price", "Value of BTC held", "Fair-value change (pre-tax)", lev]
+        shown, gone = compact_table(d, formats={"BTC price shock": lambda v: fmt.pct(v, decimals=0, signed=True),
                                        "BTC price": lambda v: fmt.usd(v, decimals=0) if abs(v) < 1e6 else fmt.usd(v),
                                        "Value of BTC held": fmt.usd_column(d["Value of BTC held"]),
                                        "Fair-value change (pre-tax)": fmt.usd_column(d["Fair-value change (pre-tax)"]),
-                                       str(d.columns[-1]): lambda v: fmt.pct(v)},
-                           highlight_negative=("Fair-value change (pre-tax)",),
-                           caption="BTC drawdown: cash and debt held at the quarter-end level"))
-    show_html(*parts, missing_note(t.missing))
+                                       lev: lambda v: fmt.pct(v)},
+                                    highlight_negative=("Fair-value change (pre-tax)",),
+                                    caption="BTC drawdown: cash and debt held at the quarter-end level")
+        parts.append(shown)
+        left_out += [f"{g} after a drawdown" for g in gone]
+    show_html(*parts, missing_note(t.missing, left_out=left_out))
 
 
 def show_strategy(report: Any) -> None:
     s = report.summary.strategy
-    facts = [
-        f"HPC/AI revenue: {fmt.usd(s.revenue_hpc_usd)}; share of total revenue: {fmt.pct(s.hpc_share_pct)}.",
-        f"Contracted HPC capacity: {_mw(s.contracted_mw)}; energized capacity: {_mw(s.energized_mw)}.",
-    ]
-    parts = [bullets(facts)]
+    figures = [("HPC/AI revenue", fmt.usd(s.revenue_hpc_usd)), ("HPC/AI share of total revenue",
+               fmt.pct(s.hpc_share_pct)), ("Contracted HPC capacity", _mw(s.contracted_mw)),
+               ("Energized capacity", _mw(s.energized_mw))]
+    facts = [f"{k}: {v}." for k, v in figures if v != fmt.NOT_DISCLOSED]  # the rest is named once, below
+    left_out = [k for k, v in figures if v == fmt.NOT_DISCLOSED]
+    parts = [bullets(facts) if facts else ""]
     mix = s.revenue_mix
     if not mix.empty:
         cols = [c for c in ("period", "revenue_mining", "revenue_hosting", "revenue_hpc", "revenue_other",
@@ -130,7 +137,9 @@ def show_strategy(report: Any) -> None:
         m = m.rename(columns={"period": "Quarter", "revenue_mining": "Mining", "revenue_hosting": "Hosting",
                               "revenue_hpc": "HPC/AI", "revenue_other": "Other", "revenue_total": "Total"})
         mix_usd = fmt.usd_column(m.iloc[:, 1:].to_numpy().ravel())  # one scale for the whole table
-        parts.append(table(m, formats={c: mix_usd for c in m.columns[1:]}, caption="Revenue mix by quarter"))
+        shown, gone = compact_table(m, formats={c: mix_usd for c in m.columns[1:]}, caption="Revenue mix by quarter")
+        parts.append(shown)
+        left_out += [f"{g} revenue by quarter" if g in m.columns else f"revenue mix in {g}" for g in gone]
     if not s.tariff_scenarios.empty:
         ts = s.tariff_scenarios.loc[:, ["scenario", "tariff_rate_pct", "landed_capex_usd", "static_payback_days",
                                         "payback_days", "cash_12m_usd", "cash_24m_usd", "cash_36m_usd",
@@ -155,7 +164,7 @@ def show_strategy(report: Any) -> None:
                                                        power=summary.breakevens.power_price_usd_per_mwh)))
         parts.append(para("Tariff rates: 21.6% on ASICs from Indonesia, Malaysia and Thailand and 57.6% on "
                           "China-made machines after August 2025 (see Sources and methodology)."))
-    show_html(*parts, missing_note(s.missing))
+    show_html(*parts, missing_note(s.missing, left_out=left_out))
 
 
 def forward_assumptions_text(f: Any, *, hashprice: float, power: float) -> str:

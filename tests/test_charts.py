@@ -103,6 +103,11 @@ def _peers() -> pd.DataFrame:
     return pd.DataFrame({"ticker": ["CIFR", "MARA", "RIOT", "IREN"], "value": [52_000.0, 81_000, -3_000, NAN]})
 
 
+def _curve() -> pd.DataFrame:
+    return pd.DataFrame({"ticker": ["CIFR", "MARA", "RIOT", "IREN"], "btc": [509.0, 2358, 1426, NAN],
+                         "value": [27_324.0, 33_735, 58_793, 30_000]})
+
+
 def _scatter() -> pd.DataFrame:
     return pd.DataFrame({"ticker": ["CIFR", "MARA", "RIOT"], "x": [16.8, 57.0, NAN], "y": [-45.8, 120.0, -200.0]})
 
@@ -125,6 +130,11 @@ BUILDERS: dict[str, tuple[Builder, Callable[[], pd.DataFrame]]] = {
         lambda d: charts.peer_ranking_chart(d, value_title="All-in cost (USD per BTC)", title="Rank T", source=SOURCE),
         _peers,
     ),
+    "curve": (
+        lambda d: charts.cost_curve_chart(d, value_title="Power (USD per BTC)", weighted_mean=38_000.0,
+                                          median=33_735.0, title="Curve T", source=SOURCE),
+        _curve,
+    ),
     "scatter": (
         lambda d: charts.peer_scatter_chart(
             d, x_title="Hashrate (EH/s)", y_title="Net income (USD millions)", title="Scatter T", source=SOURCE
@@ -135,7 +145,7 @@ BUILDERS: dict[str, tuple[Builder, Callable[[], pd.DataFrame]]] = {
 
 TITLES = {
     "output": "Output T", "waterfall": "Bridge T", "cost": "Cost T", "network": "Network T",
-    "heatmap": "Heat T", "treasury": "Treasury T", "ranking": "Rank T", "scatter": "Scatter T",
+    "heatmap": "Heat T", "treasury": "Treasury T", "ranking": "Rank T", "scatter": "Scatter T", "curve": "Curve T",
 }  # fmt: skip
 
 
@@ -196,6 +206,16 @@ def test_long_source_wraps_instead_of_widening() -> None:
     long_source = " ".join(["https-free source words"] * 30)
     svg = charts.chart_to_svg(charts.peer_ranking_chart(_peers(), value_title="USD", source=long_source))
     assert _width(svg) <= 700
+
+
+def test_cost_curve_bars_run_from_the_cheapest_with_widths_in_btc() -> None:
+    spec = charts.cost_curve_chart(_curve(), value_title="USD", weighted_mean=38_000.0, median=33_735.0,
+                                   source=SOURCE).to_dict()
+    values = [v for d in spec.get("datasets", {}).values() for v in d if "x0" in v]
+    assert [v["ticker"] for v in values] == ["CIFR", "MARA", "RIOT"]  # IREN has no BTC: left out
+    assert [(v["x0"], v["x1"]) for v in values] == [(0, 509), (509, 2867), (2867, 4293)]
+    labels = [v["label"] for d in spec.get("datasets", {}).values() for v in d if "label" in v]
+    assert labels == ["BTC-weighted mean $38,000", "Median $33,735"]
 
 
 def test_waterfall_levels_hand_worked() -> None:

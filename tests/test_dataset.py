@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -82,10 +83,53 @@ def test_sources_periods_tickers_latest(fixture_ds: Dataset) -> None:
     assert fixture_ds.periods("BBB") == ["2025Q2"]
     assert fixture_ds.tickers() == ["AAA", "BBB"]
     assert fixture_ds.tickers("2025Q1") == ["AAA"]
-    assert fixture_ds.latest_period(min_companies=2) == "2025Q2"
-    assert fixture_ds.latest_period(min_companies=1) == "2025Q2"
-    with pytest.raises(ValueError, match="3 companies"):
-        fixture_ds.latest_period(min_companies=3)
+    assert fixture_ds.latest_period(today=date(2026, 1, 1)) == "2025Q2"
+
+
+def _hand_made(rows: list[tuple[str, str, str]], tickers: str = "AAA BBB CCC DDD") -> Dataset:
+    companies = pd.DataFrame({"name": tickers.split()}, index=pd.Index(tickers.split(), name="ticker"))
+    facts = pd.DataFrame(rows, columns=["ticker", "period", "metric"])
+    return Dataset(companies, facts, pd.DataFrame())
+
+
+def _statements(ticker: str, period: str, revenue: str = "revenue_total") -> list[tuple[str, str, str]]:
+    return [(ticker, period, revenue), (ticker, period, "net_income")]
+
+
+def test_default_quarter_is_the_latest_with_most_statements_on_file() -> None:
+    rows = [r for t in ("AAA", "BBB", "CCC", "DDD") for r in _statements(t, "2025Q1")]
+    rows += _statements("AAA", "2025Q2") + _statements("BBB", "2025Q2", "revenue_mining") + _statements("CCC", "2025Q2")
+    rows += _statements("AAA", "2025Q3") + [("BBB", "2025Q3", "btc_produced"), ("CCC", "2025Q3", "net_income")]
+    ds = _hand_made(rows)
+    table = ds.statements_on_file()
+    assert table.loc["2025Q2", "with_statements"] == 3 and table.loc["2025Q2", "covered"] == 4
+    assert table.loc["2025Q3", "with_statements"] == 1  # a production figure or net income alone is not enough
+    # 2025Q3 has the latest figure, but only 1 of 4 covered companies has its statements; 2025Q2 has 3 of 4
+    assert ds.latest_period(today=date(2026, 1, 1)) == "2025Q2"
+    assert ds.latest_period(min_share=0.25, today=date(2026, 1, 1)) == "2025Q3"
+    # a quarter that has not ended by today is never the default
+    assert ds.latest_period(min_share=0.25, today=date(2025, 9, 29)) == "2025Q2"
+    assert ds.latest_period(today=date(2025, 3, 31)) == "2025Q1"
+    with pytest.raises(ValueError, match="no quarter"):
+        ds.latest_period(today=date(2024, 12, 31))
+
+
+def test_covered_companies_are_those_active_in_the_year_to_the_quarter() -> None:
+    # DDD stopped reporting after 2024Q1: from 2025Q1 on it is no longer covered, so 2 of 3 is most
+    rows = _statements("DDD", "2024Q1") + _statements("AAA", "2024Q1")
+    rows += [r for t in ("AAA", "BBB") for r in _statements(t, "2025Q1")] + [("CCC", "2025Q1", "btc_produced")]
+    ds = _hand_made(rows)
+    assert ds.statements_on_file().loc["2025Q1", "covered"] == 3
+    assert ds.latest_period(today=date(2026, 1, 1)) == "2025Q1"
+    # a ticker that is not in companies.csv does not count
+    assert _hand_made(rows + [("ZZZ", "2025Q1", "btc_produced")]).statements_on_file().loc["2025Q1", "covered"] == 3
+
+
+def test_no_quarter_with_most_falls_back_to_the_one_with_the_most_statements() -> None:
+    rows = _statements("AAA", "2025Q1") + _statements("BBB", "2025Q1")
+    rows += [(t, "2025Q1", "btc_produced") for t in ("CCC", "DDD")] + _statements("AAA", "2025Q2")
+    rows += [(t, "2025Q2", "btc_produced") for t in ("BBB", "CCC", "DDD")]
+    assert _hand_made(rows).latest_period(today=date(2026, 1, 1)) == "2025Q1"
 
 
 def test_fiscal_period_kept(fixture_ds: Dataset) -> None:
@@ -139,7 +183,7 @@ def test_shipped_conflicts_name_both_sources(real_ds: Dataset) -> None:
     assert corz["chosen_value"] == -291_100_000  # as shown a year later, beside Q4 2025
     assert corz["other_value"] == -265_500_000
     assert isinstance(conflicts, pd.DataFrame) and conflicts["chosen_source_url"].str.startswith("http").all()
-    assert real_ds.latest_period() >= "2025Q3"
+    assert real_ds.latest_period(today=date(2026, 12, 6)) >= "2025Q3"
 
 
 def test_section_support_all_of_any_of(fixture_ds: Dataset) -> None:

@@ -109,7 +109,7 @@ def test_sector_report(tmp_path: Path) -> None:
     result = run_report(job, tmp_path)
     html = Path(result.outputs["html"]).read_text(encoding="utf-8")
     _check_html(html)
-    for title in ("Peer table", "Cost per bitcoin ranking", "Treasury and leverage", "Share of network hashrate"):
+    for title in ("Peer table", "Cost curve", "Treasury and leverage", "Share of network BTC"):
         assert title in html
     assert "MARA" in html and "RIOT" in html
     assert len(PdfReader(result.outputs["pdf"]).pages) >= 2

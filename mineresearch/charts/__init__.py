@@ -23,12 +23,14 @@ _EXPORTS: dict[str, str] = {
     "sensitivity_heatmap_chart": "builders_market",
     "treasury_drawdown_chart": "builders_peers",
     "peer_ranking_chart": "builders_peers",
+    "cost_curve_chart": "builders_peers",
     "peer_scatter_chart": "builders_peers",
 }
 
 __all__ = [
     "THEME_NAME",
     "chart_to_svg",
+    "cost_curve_chart",
     "cost_stack_chart",
     "enable_static_renderer",
     "margin_waterfall_chart",
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
     )
     from mineresearch.charts.builders_market import network_context_chart, sensitivity_heatmap_chart
     from mineresearch.charts.builders_peers import (
+        cost_curve_chart,
         peer_ranking_chart,
         peer_scatter_chart,
         treasury_drawdown_chart,

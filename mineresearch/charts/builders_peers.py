@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import altair as alt
 import pandas as pd
 
@@ -162,4 +164,70 @@ def peer_scatter_chart(
     if data["x"].min() < 0 < data["x"].max():
         layers.insert(0, alt.Chart(data).mark_rule(color=theme.MUTED).encode(x=alt.XDatum(0)))
     body = alt.layer(*layers).properties(width=theme.PLOT_WIDTH, height=theme.PLOT_HEIGHT + 40)
+    return framed(body, title=title, source=source)
+
+
+@owned_charts
+def cost_curve_chart(
+    df: pd.DataFrame,
+    *,
+    value_title: str,
+    weighted_mean: float | None = None,
+    median: float | None = None,
+    value_format: str = "$,.0f",
+    title: str | None = None,
+    source: str,
+) -> alt.VConcatChart:
+    """A cost curve: companies from the cheapest up, each bar as wide as its BTC produced.
+
+    Args:
+        df: One row a company. Columns: ``ticker``, ``btc`` (BTC produced in the quarter, the bar's width),
+            ``value`` (cost per BTC in USD). Rows missing either, or with no BTC, are left out.
+        value_title: Y axis title with its unit, e.g. ``"All-in cost (USD per BTC)"``.
+        weighted_mean: The BTC-weighted mean, drawn as a labelled rule (none when None or NaN).
+        median: The median across the companies, drawn as a dashed labelled rule (none when None or NaN).
+        value_format: d3 format of the value axis and labels.
+        title: Chart title; a default is used when None.
+        source: Source text printed under the chart.
+
+    Returns:
+        The framed chart: bars from cumulative BTC x0 to x1, height the cost per BTC, tickers on top.
+    """
+    title = title or value_title
+    data = prepare(df, ["ticker", "btc", "value"], numeric=["btc", "value"]).dropna()
+    data = data[data["btc"] > 0]
+    if data.empty:
+        return placeholder(title=title, source=source)
+    data["ticker"] = data["ticker"].astype(str)
+    data = data.sort_values("value", kind="stable").reset_index(drop=True)
+    data["x1"] = data["btc"].cumsum()
+    data["x0"] = data["x1"] - data["btc"]
+    data["mid"] = (data["x0"] + data["x1"]) / 2
+    base = alt.Chart(data)
+    bars = base.mark_rect(stroke="white", strokeWidth=1, color=theme.LIGHT).encode(
+        x=alt.X("x0:Q", title="Cumulative BTC produced in the quarter", axis=alt.Axis(format=",.0f")),
+        x2=alt.X2("x1"),
+        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=value_format), scale=alt.Scale(zero=True)),
+        y2=alt.Y2Datum(0),
+    )
+    labels = base.mark_text(baseline="bottom", dy=-3).encode(
+        x=alt.X("mid:Q"), y=alt.Y("value:Q"), text=alt.Text("ticker:N")
+    )
+    layers: list[alt.Chart] = [bars, labels]
+    # the curve rises to the right, so the left end of the plot is free for the labels: the higher level's label
+    # sits above its rule, the lower one's below, so the two never overlap
+    mean_on_top = median is None or median != median or (weighted_mean is not None and weighted_mean >= median)
+    above: Literal["bottom"] = "bottom"
+    below: Literal["top"] = "top"
+    for name, level, dash, baseline in (("BTC-weighted mean", weighted_mean, [], above if mean_on_top else below),
+                                        ("Median", median, [4, 3], below if mean_on_top else above)):
+        if level is None or level != level:
+            continue
+        rule_data = pd.DataFrame({"level": [float(level)], "label": [f"{name} {fmt.usd(level, decimals=0)}"]})
+        rule = alt.Chart(rule_data)
+        layers.append(rule.mark_rule(color=theme.LOSS, strokeDash=dash, strokeWidth=1.5).encode(y=alt.Y("level:Q")))
+        layers.append(rule.mark_text(align="left", baseline=baseline, dx=4, dy=-2 if baseline == "bottom" else 2,
+                                     color=theme.LOSS).encode(y=alt.Y("level:Q"), x=alt.XDatum(0),
+                                                              text=alt.Text("label:N")))
+    body = alt.layer(*layers).properties(width=theme.PLOT_WIDTH, height=theme.PLOT_HEIGHT)
     return framed(body, title=title, source=source)

@@ -201,7 +201,8 @@ SMALL_LINE_PCT = 1.0
 
 def _grouped(printed: Mapping[str, float], revenue: float, label: str) -> list[tuple[str, float]]:
     """Printed lines, largest effect first; those under ``SMALL_LINE_PCT`` of revenue summed into one row."""
-    big, small = [], []
+    big: list[tuple[str, float]] = []
+    small: list[tuple[str, float]] = []
     for text, amount in sorted(printed.items(), key=lambda kv: -abs(kv[1])):
         share = divide(abs(amount), abs(revenue)) * 100
         (small if not math.isnan(share) and share < SMALL_LINE_PCT else big).append((text, float(amount)))

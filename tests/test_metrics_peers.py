@@ -31,7 +31,7 @@ def _summary(ticker: str, *, btc: float = NAN, power: float = NAN, cash: float =
                           "unit": ["J/TH", "%"]})
     treasury = SimpleNamespace(leverage_pct=leverage)
     if partial is not None:
-        treasury.leverage_is_partial = partial
+        treasury.debt_is_partial = partial
     return SimpleNamespace(
         ticker=ticker, company_name=f"{ticker} Inc.", headline=SimpleNamespace(btc_produced=btc),
         cost_stack=SimpleNamespace(stack=stack, cash_cost_usd_per_btc=cash, all_in_cost_usd_per_btc=all_in),

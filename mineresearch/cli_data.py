@@ -182,8 +182,10 @@ def _default_cache() -> Path:
 @click.option("--cache", "cache", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Response cache, revalidated on every run (default: ~/.cache/mineresearch/sec).")
 @click.option("--timeout", "timeout", default=30.0, show_default=True, type=float, help="Seconds per request.")
+@click.option("--retries", "retries", default=4, show_default=True, type=click.IntRange(0, 10),
+              help="Further attempts after a 429, a 5xx or a failed connection (with backoff).")
 def sec_command(tickers: tuple[str, ...], user_agent: str | None, into: Path, base_url: str,
-                cache: Path | None, timeout: float) -> None:
+                cache: Path | None, timeout: float, retries: int) -> None:
     """Fetch SEC company facts and write a complete dataset folder that reports read with --data.
 
     TICKERS default to every company in companies.csv with a CIK. Each company's quarterly statements
@@ -205,7 +207,7 @@ def sec_command(tickers: tuple[str, ...], user_agent: str | None, into: Path, ba
         wanted = ciks(read_text_csv(PACKAGE_DATA_DIR / "companies.csv"), tickers)
     except (ValueError, DatasetError) as exc:
         fail(str(exc))
-    client = SecClient(agent, base_url, cache or _default_cache(), timeout=timeout)
+    client = SecClient(agent, base_url, cache or _default_cache(), timeout=timeout, retries=retries)
     tags, fy_ends, results = load_tags(), fiscal_year_ends(), []
     try:
         for i, (ticker, cik) in enumerate(wanted.items(), start=1):

@@ -86,7 +86,8 @@ def riot_document() -> dict:
             add(tag, "USD", _entry(float(value), accn, filed, QUARTER_DATES[q][1], QUARTER_DATES[q][0], fp=f"Q{i + 1}"))
             ytd = wide.loc[quarters[: i + 1], metric]
             if i and ytd.notna().all():
-                add(tag, "USD", _entry(float(ytd.sum()), accn, filed, QUARTER_DATES[q][1], "2025-01-01", fp=f"Q{i + 1}"))
+                end = QUARTER_DATES[q][1]
+                add(tag, "USD", _entry(float(ytd.sum()), accn, filed, end, "2025-01-01", fp=f"Q{i + 1}"))
     sbc = wide.loc[quarters, "stock_based_comp"]
     for i, q in enumerate(quarters):  # cash-flow statement: year to date only
         accn, filed = RIOT_10Q[q]

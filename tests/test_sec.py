@@ -69,7 +69,8 @@ def test_cash_flow_items_reported_year_to_date_are_derived(riot: tuple[pd.DataFr
     facts, _ = riot
     sbc = facts[facts["metric"] == "stock_based_comp"].set_index("period")
     wide = load_dataset().company_quarters("RIOT")
-    assert sbc["value"].to_dict() == pytest.approx(wide.loc[["2025Q1", "2025Q2", "2025Q3"], "stock_based_comp"].to_dict())
+    expected = wide.loc[["2025Q1", "2025Q2", "2025Q3"], "stock_based_comp"].to_dict()
+    assert sbc["value"].to_dict() == pytest.approx(expected)
     assert sbc.loc["2025Q1", "derived_from"] == ""  # three months year to date is the quarter
     q3 = sbc.loc["2025Q3"]
     assert q3["derived_from"] == (f"{archive_url(RIOT_CIK, RIOT_10Q['2025Q3'][0])} minus "

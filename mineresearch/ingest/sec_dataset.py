@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -164,7 +164,7 @@ def _fill(folder: Path, results: list[CompanyFacts], base_url: str, source: Path
         pd.concat(superseded, ignore_index=True).to_csv(folder / SUPERSEDED_FILE, index=False, lineterminator="\n")
     manifest = {
         "base_url": base_url,
-        "written_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "written_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "companies": {r.ticker: {"cik": r.cik, "facts": len(r.facts.facts),
                                  "derived": int((r.facts.facts["derived_from"] != "").sum()),
                                  "superseded": len(r.facts.superseded)} for r in results},

@@ -63,6 +63,12 @@ class Reported:
     restated: bool = False
 
 
+Key = tuple[date | None, date]
+"""(start, end) of a reported value; ``start`` is None for an instant."""
+Pair = tuple["Reported", "Reported | None"]
+"""A quarter's value: (read directly, None), or (later, earlier) when it is their difference."""
+
+
 @dataclass(frozen=True)
 class SecFacts:
     """The quarterly facts of one company and the values later filings superseded."""
@@ -92,12 +98,12 @@ def _reported(facts: dict, row: TagRow) -> list[Reported]:
     return out
 
 
-def _one_per_period(reported: list[Reported]) -> tuple[dict[tuple[date | None, date], Reported], list[tuple[Reported, Reported]]]:
+def _one_per_period(reported: list[Reported]) -> tuple[dict[Key, Reported], list[tuple[Reported, Reported]]]:
     """Rule 1: the current value of each (start, end) and the (superseded, superseding) pairs."""
-    groups: dict[tuple[date | None, date], list[Reported]] = {}
+    groups: dict[Key, list[Reported]] = {}
     for r in reported:
         groups.setdefault((r.start, r.end), []).append(r)
-    current: dict[tuple[date | None, date], Reported] = {}
+    current: dict[Key, Reported] = {}
     superseded: list[tuple[Reported, Reported]] = []
     for key, items in groups.items():
         items.sort(key=lambda r: (r.filed, r.form.endswith("/A"), r.accn))
@@ -115,9 +121,9 @@ def _is_quarter_end(day: date) -> bool:
     return periods.quarter_end(periods.period_of(day)) == day
 
 
-def _flows(current: dict[tuple[date | None, date], Reported], derive: bool) -> dict[str, tuple[Reported, Reported | None]]:
+def _flows(current: dict[Key, Reported], derive: bool) -> dict[str, Pair]:
     """Rule 2: quarter label -> (value, None) read directly or (later, earlier) to subtract."""
-    out: dict[str, tuple[Reported, Reported | None]] = {}
+    out: dict[str, Pair] = {}
     for (start, end), r in current.items():
         if start is None or not _is_quarter_end(end):
             continue
@@ -136,9 +142,9 @@ def _flows(current: dict[tuple[date | None, date], Reported], derive: bool) -> d
     return out
 
 
-def _stocks(current: dict[tuple[date | None, date], Reported], cover: bool) -> dict[str, tuple[Reported, None]]:
+def _stocks(current: dict[Key, Reported], cover: bool) -> dict[str, Pair]:
     """Rule 3: quarter label -> the instant at its end (or the cover-page count of its filing)."""
-    out: dict[str, tuple[Reported, None]] = {}
+    out: dict[str, Pair] = {}
     for (start, end), r in sorted(current.items(), key=lambda item: (_is_quarter_end(item[0][1]), item[1].filed)):
         if start is not None:
             continue
@@ -152,15 +158,14 @@ def _stocks(current: dict[tuple[date | None, date], Reported], cover: bool) -> d
     return out
 
 
-def _quarters(facts: dict, row: TagRow) -> tuple[dict[str, tuple[Reported, Reported | None]], list[tuple[Reported, Reported]]]:
+def _quarters(facts: dict, row: TagRow) -> tuple[dict[str, Pair], list[tuple[Reported, Reported]]]:
     current, superseded = _one_per_period(_reported(facts, row))
     if METRICS[row.metric].kind == "stock":
-        return dict(_stocks(current, row.taxonomy == "dei")), superseded
+        return _stocks(current, row.taxonomy == "dei"), superseded
     return _flows(current, derive="USD" in row.units), superseded
 
 
-def _fact(ticker: str, cik: int, row: TagRow, label: str, pair: tuple[Reported, Reported | None],
-          fy_end: int) -> dict[str, object]:
+def _fact(ticker: str, cik: int, row: TagRow, label: str, pair: Pair, fy_end: int) -> dict[str, object]:
     later, earlier = pair
     value = later.value if earlier is None else later.value - earlier.value
     derived = "" if earlier is None else f"{archive_url(cik, later.accn)} minus {archive_url(cik, earlier.accn)}"
@@ -174,6 +179,30 @@ def _fact(ticker: str, cik: int, row: TagRow, label: str, pair: tuple[Reported, 
         "precision": 0.01 if unit == "USD/share" else 1.0, "accession": later.accn, "derived_from": derived,
         "_tag": row.name,
     }
+
+
+def _metric_facts(facts: dict, table: list[TagRow], ticker: str, cik: int,
+                  fy_end: int) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
+    """Rule 4 for one metric: (facts, superseded rows), by tag priority per quarter, lines where no total."""
+    chosen: dict[tuple[str, str], dict[str, object]] = {}
+    lines: dict[str, dict[str, dict[str, object]]] = {}
+    old: list[dict[str, object]] = []
+    for row in table:
+        quarters, superseded = _quarters(facts, row)
+        for label, pair in quarters.items():
+            fact = _fact(ticker, cik, row, label, pair, fy_end)
+            if row.line_item:
+                lines.setdefault(label, {}).setdefault(row.line_item, fact)
+            elif (label, "") not in chosen:
+                chosen[(label, "")] = fact
+                if pair[1] is None:  # values read directly keep the ones they replaced
+                    key = (pair[0].start, pair[0].end)
+                    old += [{**_fact(ticker, cik, row, label, (a, None), fy_end), "superseded_by": b.accn}
+                            for a, b in superseded if (a.start, a.end) == key]
+    for label, by_line in lines.items():
+        if (label, "") not in chosen:
+            chosen.update({(label, line): fact for line, fact in by_line.items()})
+    return list(chosen.values()), old
 
 
 def convert(document: dict, ticker: str, tags: list[TagRow] | None = None, fy_end: int | None = None) -> SecFacts:
@@ -192,26 +221,13 @@ def convert(document: dict, ticker: str, tags: list[TagRow] | None = None, fy_en
         raise ValueError("not SEC companyfacts JSON (needs 'cik' and 'facts')")
     cik, facts = int(document["cik"]), document["facts"]
     fy_end = fy_end if fy_end is not None else fiscal_year_ends().get(ticker, 12)
+    table = rows_for(ticker, tags or load_tags())
     rows: list[dict[str, object]] = []
     old: list[dict[str, object]] = []
-    table = rows_for(ticker, tags or load_tags())
     for metric in sorted({r.metric for r in table}):
-        chosen: dict[tuple[str, str], dict[str, object]] = {}
-        lines: dict[str, dict[str, dict[str, object]]] = {}
-        for row in (r for r in table if r.metric == metric):
-            quarters, superseded = _quarters(facts, row)
-            for label, pair in quarters.items():
-                fact = _fact(ticker, cik, row, label, pair, fy_end)
-                if row.line_item:
-                    lines.setdefault(label, {}).setdefault(row.line_item, fact)
-                elif (label, "") not in chosen:
-                    chosen[(label, "")] = fact
-                    old += [{**_fact(ticker, cik, row, label, (a, None), fy_end), "superseded_by": b.accn}
-                            for a, b in superseded if pair[1] is None and (a.start, a.end) == (pair[0].start, pair[0].end)]
-        for label, by_line in lines.items():
-            if (label, "") not in chosen:
-                chosen.update({(label, line): fact for line, fact in by_line.items()})
-        rows += chosen.values()
+        chosen, replaced = _metric_facts(facts, [r for r in table if r.metric == metric], ticker, cik, fy_end)
+        rows += chosen
+        old += replaced
     frame = pd.DataFrame(rows, columns=[*SEC_FACT_COLUMNS, "_tag"])
     for (metric, tag), count in frame.groupby(["metric", "_tag"]).size().items():
         log.info("%s %s: %d quarters from %s", ticker, metric, count, tag)

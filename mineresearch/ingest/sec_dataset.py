@@ -137,6 +137,9 @@ def write_dataset(target: Path, results: list[CompanyFacts], base_url: str, sour
                            "choose another --into")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; the dataset is an ordinary folder
     try:
         _fill(staging, results, base_url, source)
         try:

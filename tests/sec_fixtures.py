@@ -12,6 +12,7 @@ months, Q3 three and nine months, and the 10-K's full year, so fiscal Q4 (calend
 reachable as the year minus nine months.
 
 Accession numbers are Riot's real 2025 10-Qs where known; the others are fixture numbers (0009999999-).
+Riot's bitcoin held at 30 September 2025 sits under a made-up extension tag, to test company rows.
 """
 
 from __future__ import annotations
@@ -111,7 +112,11 @@ def riot_document() -> dict:
     shares = wide.loc["2025Q3", "shares_outstanding"]
     dei = {"EntityCommonStockSharesOutstanding": {"label": "shares", "units": {"shares": [
         _entry(float(shares), RIOT_10Q["2025Q3"][0], RIOT_10Q["2025Q3"][1], "2025-10-24")]}}}
-    return {"cik": RIOT_CIK, "entityName": "Riot Platforms, Inc.", "facts": {"dei": dei, "us-gaap": gaap}}
+    held = wide.loc["2025Q3", "btc_held"]  # under a fixture extension tag (the name is made up for the test)
+    ext = {"FixtureBitcoinHeldCount": {"label": "bitcoin held", "units": {"BTC": [
+        _entry(float(held), RIOT_10Q["2025Q3"][0], RIOT_10Q["2025Q3"][1], "2025-09-30")]}}}
+    return {"cik": RIOT_CIK, "entityName": "Riot Platforms, Inc.",
+            "facts": {"dei": dei, "us-gaap": gaap, "riot": ext}}
 
 
 def clsk_document() -> dict:

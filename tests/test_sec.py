@@ -16,6 +16,8 @@ from sec_fixtures import CLSK_CIK, CLSK_REVENUE, RIOT_10Q, RIOT_CIK, clsk_docume
 from mineresearch.cli import _attach, cli
 from mineresearch.dataset import load_dataset
 from mineresearch.ingest.sec_client import SecClient, SecFetchError, check_user_agent, retry_after_seconds
+from mineresearch.ingest.sec_dataset import unmapped_extension_tags
+from mineresearch.ingest.sec_tags import TAGS_FILE, load_tags
 from mineresearch.ingest.xbrl import archive_url, convert
 from mineresearch.metrics.margins import margin_bridge
 
@@ -105,6 +107,19 @@ def test_repeated_fact_is_one_fact_and_instants_at_quarter_ends(riot: tuple[pd.D
     shares = _rows(facts, "2025Q3", "shares_outstanding")  # cover page of the Q3 10-Q, dated in October
     assert shares["value"].tolist() == [wide.loc["2025Q3", "shares_outstanding"]]
     assert set(facts["source_type"]) == {"primary"} and set(facts["precision"]) == {1.0}
+
+
+def test_company_extension_tag_is_a_table_row(tmp_path: Path) -> None:
+    document = riot_document()
+    assert _rows(convert(document, "RIOT").facts, "2025Q3", "btc_held").empty
+    assert unmapped_extension_tags(document, "RIOT", load_tags()) == ("riot:FixtureBitcoinHeldCount",)
+    table = tmp_path / "tags.csv"
+    table.write_text(TAGS_FILE.read_text() + "btc_held,riot,FixtureBitcoinHeldCount,BTC,0,1,,RIOT\n")
+    rows = load_tags(table)
+    held = _rows(convert(document, "RIOT", rows).facts, "2025Q3", "btc_held")
+    assert held["value"].tolist() == [load_dataset().company_quarters("RIOT").loc["2025Q3", "btc_held"]]
+    assert convert(document, "MARA", rows).facts.query("metric == 'btc_held'").empty  # RIOT's row only
+    assert unmapped_extension_tags(document, "RIOT", rows) == ()
 
 
 def test_user_agent_rule() -> None:

@@ -193,7 +193,7 @@ def sec_command(tickers: tuple[str, ...], user_agent: str | None, into: Path, ba
     curated facts are included, and the folder is validated before it is moved into place.
     """
     from mineresearch.ingest.figures import fiscal_year_ends
-    from mineresearch.ingest.sec_client import SecClient, SecFetchError, check_user_agent
+    from mineresearch.ingest.sec_client import SecClient, SecFetchError, SecNotFound, check_user_agent
     from mineresearch.ingest.sec_dataset import DatasetError, ciks, fetch_company, write_dataset
     from mineresearch.ingest.sec_tags import load_tags
     from mineresearch.validate import read_text_csv
@@ -212,7 +212,12 @@ def sec_command(tickers: tuple[str, ...], user_agent: str | None, into: Path, ba
     try:
         for i, (ticker, cik) in enumerate(wanted.items(), start=1):
             before = client.stats.downloaded
-            result = fetch_company(client, ticker, cik, tags, fy_ends.get(ticker, 12))
+            try:
+                result = fetch_company(client, ticker, cik, tags, fy_ends.get(ticker, 12))
+            except SecNotFound:
+                click.echo(f"[{i}/{len(wanted)}] {ticker} CIK {cik}: no XBRL company facts at the SEC "
+                           "(HTTP 404); left out")
+                continue
             facts = result.facts.facts
             state = "downloaded" if client.stats.downloaded > before else "unchanged (cached)"
             click.echo(f"[{i}/{len(wanted)}] {ticker} CIK {cik}: {state}; {len(facts)} quarterly facts, "
@@ -222,6 +227,8 @@ def sec_command(tickers: tuple[str, ...], user_agent: str | None, into: Path, ba
                 click.echo(f"    unmapped extension tags (add rows to sec_tags.csv to use them): "
                            f"{', '.join(result.unmapped[:8])}{' ...' if len(result.unmapped) > 8 else ''}")
             results.append(result)
+        if not results:
+            raise DatasetError("no company facts were fetched")
         target = write_dataset(into, results, client.base_url)
     except (SecFetchError, DatasetError) as exc:
         fail(f"{exc}; no dataset written")

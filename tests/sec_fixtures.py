@@ -17,6 +17,7 @@ Riot's bitcoin held at 30 September 2025 sits under a made-up extension tag, to 
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import threading
@@ -149,6 +150,7 @@ class SecServer:
     served: list[tuple[str, int]] = field(default_factory=list)  # (path, status) of every answer
     agents: list[str] = field(default_factory=list)
     url: str = ""
+    gzip: bool = False  # compress bodies for clients that accept gzip, as data.sec.gov does
 
     def bodies_sent(self) -> int:
         return sum(1 for _, status in self.served if status == 200)
@@ -196,8 +198,11 @@ def _handler(state: SecServer) -> type[BaseHTTPRequestHandler]:
             if self.headers.get("If-None-Match") == etag:
                 self._send(304, b"", {"ETag": etag})
                 return
-            self._send(200, body, {"ETag": etag, "Last-Modified": "Thu, 30 Oct 2025 16:00:00 GMT",
-                                   "Content-Type": "application/json"})
+            headers = {"ETag": etag, "Last-Modified": "Thu, 30 Oct 2025 16:00:00 GMT",
+                       "Content-Type": "application/json"}
+            if state.gzip and "gzip" in self.headers.get("Accept-Encoding", ""):
+                body, headers["Content-Encoding"] = gzip.compress(body), "gzip"
+            self._send(200, body, headers)
 
     return Handler
 

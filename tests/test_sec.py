@@ -15,7 +15,7 @@ from sec_fixtures import CLSK_CIK, CLSK_REVENUE, RIOT_10Q, RIOT_CIK, clsk_docume
 
 from mineresearch.cli import _attach, cli
 from mineresearch.dataset import load_dataset
-from mineresearch.ingest.sec_client import SecClient, SecFetchError, check_user_agent, retry_after_seconds
+from mineresearch.ingest.sec_client import SecClient, SecFetchError, SecNotFound, check_user_agent, retry_after_seconds
 from mineresearch.ingest.sec_dataset import unmapped_extension_tags
 from mineresearch.ingest.sec_tags import TAGS_FILE, load_tags
 from mineresearch.ingest.xbrl import archive_url, convert
@@ -172,6 +172,16 @@ def test_broken_responses_name_the_company(tmp_path: Path, kind: str) -> None:
     assert not list((tmp_path / "cache").rglob("CIK*"))
 
 
+def test_gzip_bodies_are_decoded_and_404_is_not_found(tmp_path: Path) -> None:
+    with sec_server({RIOT_CIK: riot_document()}) as server:
+        server.gzip = True
+        client, _ = _client(tmp_path, server.url)
+        assert client.get_json(path_of(RIOT_CIK), "RIOT")["cik"] == RIOT_CIK
+        assert client.stats.bytes < len(server.documents[path_of(RIOT_CIK)])  # compressed on the wire
+        with pytest.raises(SecNotFound, match="CLSK: .*HTTP 404"):
+            client.get_json(path_of(CLSK_CIK), "CLSK")
+
+
 def test_requests_are_spaced_to_ten_per_second(tmp_path: Path) -> None:
     now = [0.0]
     waits: list[float] = []
@@ -269,6 +279,19 @@ def test_failed_fetch_writes_no_dataset(tmp_path: Path) -> None:
     assert "CLSK (CIK 827876)" in result.output and "truncated" in result.output  # type: ignore[attr-defined]
     assert "no dataset written" in result.output and "Traceback" not in result.output  # type: ignore[attr-defined]
     assert not (tmp_path / "ds").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".ds")]
+
+
+def test_company_without_company_facts_is_left_out(tmp_path: Path) -> None:
+    with sec_server({RIOT_CIK: riot_document()}) as server:  # no document for CLSK: 404
+        args = ["--user-agent", AGENT, "--into", str(tmp_path / "ds"), "--base-url", server.url,
+                "--cache", str(tmp_path / "cache")]
+        result = _run(["CLSK", "RIOT", *args])
+        alone = _run(["CLSK", *args[:2], "--into", str(tmp_path / "ds2"), *args[4:]])
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "CLSK CIK 827876: no XBRL company facts at the SEC (HTTP 404); left out" in result.output  # type: ignore[attr-defined]
+    assert set(json.loads((tmp_path / "ds" / "sec_manifest.json").read_text())["companies"]) == {"RIOT"}
+    assert alone.exit_code == 1 and "no company facts were fetched" in alone.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "ds2").exists()
 
 
 def test_unknown_ticker_and_missing_cik(tmp_path: Path) -> None:

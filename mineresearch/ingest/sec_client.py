@@ -45,6 +45,10 @@ class SecFetchError(Exception):
     """A document could not be fetched; the message names the company and the cause."""
 
 
+class SecNotFound(SecFetchError):
+    """The server has no such document (HTTP 404): for company facts, a company without XBRL financial data."""
+
+
 def check_user_agent(user_agent: str | None) -> str:
     """The User-Agent, stripped, when it names someone with a contact address.
 
@@ -73,7 +77,7 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 @dataclass
 class FetchStats:
-    """What a client did: requests sent, bodies downloaded, 304 revalidations, retries, bytes read."""
+    """What a client did: requests sent, bodies downloaded, 304 revalidations, retries, body bytes received."""
 
     requests: int = 0
     downloaded: int = 0
@@ -133,7 +137,6 @@ class SecClient:
             if status == 200:
                 document = _parse(body, company, url)
                 self.stats.downloaded += 1
-                self.stats.bytes += len(body)
                 _write_atomic(body_file, body)
                 validators = {k: headers[k] for k in ("ETag", "Last-Modified") if headers.get(k)}
                 _write_atomic(meta_file, json.dumps(validators).encode())
@@ -144,8 +147,12 @@ class SecClient:
                 attempt += 1
                 self.stats.retries += 1
                 continue
+            if status == 404:
+                raise SecNotFound(f"{company}: {url} answered HTTP 404 (no such document)")
+            hint = " (the SEC refuses clients without a declared User-Agent or over the rate limit)" \
+                if status == 403 else ""
             raise SecFetchError(f"{company}: {url} answered HTTP {status}" + (
-                f" after {attempt + 1} attempts" if status in RETRY_STATUSES else ""))
+                f" after {attempt + 1} attempts" if status in RETRY_STATUSES else "") + hint)
 
     def _request(self, url: str, meta: dict[str, str], company: str) -> tuple[int, dict[str, str], bytes]:
         """One GET (rate-limited); (status, headers, decoded body). Connection failures are retried."""
@@ -160,6 +167,7 @@ class SecClient:
             try:
                 with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=self.timeout) as r:
                     status, received, raw = r.status, dict(r.headers.items()), r.read()
+                self.stats.bytes += len(raw)  # as sent, compressed or not
                 return status, received, _decoded(raw, received.get("Content-Encoding"), company, url)
             except urllib.error.HTTPError as exc:
                 body = exc.read() if exc.code != 304 else b""

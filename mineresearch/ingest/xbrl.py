@@ -132,9 +132,9 @@ def _flows(current: dict[Key, Reported], derive: bool) -> dict[str, Pair]:
             out[label] = (r, None)
     if not derive:
         return out
-    longer = sorted(((s, e), r) for (s, e), r in current.items() if s is not None and _is_quarter_end(e)
-                    and QUARTER_DAYS[1] < (e - s).days + 1 <= MAX_DAYS)
-    for (start, end), later in sorted(longer, key=lambda item: item[0][0], reverse=True):  # shortest first
+    longer = [((s, e), r) for (s, e), r in current.items() if s is not None and _is_quarter_end(e)
+              and QUARTER_DAYS[1] < (e - s).days + 1 <= MAX_DAYS]
+    for (start, end), later in sorted(longer, key=lambda item: item[0], reverse=True):  # shortest first
         label = periods.period_of(end)
         earlier = current.get((start, periods.quarter_start(label) - timedelta(days=1)))
         if label not in out and earlier is not None:
@@ -162,7 +162,7 @@ def _quarters(facts: dict, row: TagRow) -> tuple[dict[str, Pair], list[tuple[Rep
     current, superseded = _one_per_period(_reported(facts, row))
     if METRICS[row.metric].kind == "stock":
         return _stocks(current, row.taxonomy == "dei"), superseded
-    return _flows(current, derive="USD" in row.units), superseded
+    return _flows(current, derive=not any("/" in unit for unit in row.units)), superseded  # amounts, not ratios
 
 
 def _fact(ticker: str, cik: int, row: TagRow, label: str, pair: Pair, fy_end: int) -> dict[str, object]:

@@ -161,3 +161,78 @@ def _figures_csv(shared: Path | None) -> Path:
         raise click.UsageError(f"{source} not found")
     return source
 
+
+
+def _default_cache() -> Path:
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mineresearch" / "sec"
+
+
+@data.command("sec")
+@click.argument("tickers", nargs=-1)
+@click.option("--user-agent", "user_agent", envvar="MINERESEARCH_SEC_USER_AGENT", default=None,
+              help='Who is asking, with a contact address: "Name email@example.com" (required by the SEC; '
+                   "or MINERESEARCH_SEC_USER_AGENT).")
+@click.option("--into", "into", default=Path("mineresearch-data"), show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Dataset folder to write.")
+@click.option("--base-url", "base_url", envvar="MINERESEARCH_SEC_BASE_URL", default="https://data.sec.gov",
+              show_default=True, help="The SEC API, a mirror or a proxy (or MINERESEARCH_SEC_BASE_URL).")
+@click.option("--cache", "cache", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Response cache, revalidated on every run (default: ~/.cache/mineresearch/sec).")
+@click.option("--timeout", "timeout", default=30.0, show_default=True, type=float, help="Seconds per request.")
+@click.option("--retries", "retries", default=4, show_default=True, type=click.IntRange(0, 10),
+              help="Further attempts after a 429, a 5xx or a failed connection (with backoff).")
+def sec_command(tickers: tuple[str, ...], user_agent: str | None, into: Path, base_url: str,
+                cache: Path | None, timeout: float, retries: int) -> None:
+    """Fetch SEC company facts and write a complete dataset folder that reports read with --data.
+
+    TICKERS default to every company in companies.csv with a CIK. Each company's quarterly statements
+    come from its XBRL filings, each figure citing its filing; the shipped companies, network and
+    curated facts are included, and the folder is validated before it is moved into place.
+    """
+    from mineresearch.ingest.figures import fiscal_year_ends
+    from mineresearch.ingest.sec_client import SecClient, SecFetchError, SecNotFound, check_user_agent
+    from mineresearch.ingest.sec_dataset import DatasetError, ciks, fetch_company, write_dataset
+    from mineresearch.ingest.sec_tags import load_tags
+    from mineresearch.validate import read_text_csv
+
+    def fail(message: str) -> None:
+        click.echo(f"error: {message}", err=True)
+        raise SystemExit(1)
+
+    try:
+        agent = check_user_agent(user_agent)
+        wanted = ciks(read_text_csv(PACKAGE_DATA_DIR / "companies.csv"), tickers)
+    except (ValueError, DatasetError) as exc:
+        fail(str(exc))
+    client = SecClient(agent, base_url, cache or _default_cache(), timeout=timeout, retries=retries)
+    tags, fy_ends, results = load_tags(), fiscal_year_ends(), []
+    try:
+        for i, (ticker, cik) in enumerate(wanted.items(), start=1):
+            before = client.stats.downloaded
+            try:
+                result = fetch_company(client, ticker, cik, tags, fy_ends.get(ticker, 12))
+            except SecNotFound:
+                click.echo(f"[{i}/{len(wanted)}] {ticker} CIK {cik}: no XBRL company facts at the SEC "
+                           "(HTTP 404); left out")
+                continue
+            facts = result.facts.facts
+            state = "downloaded" if client.stats.downloaded > before else "unchanged (cached)"
+            click.echo(f"[{i}/{len(wanted)}] {ticker} CIK {cik}: {state}; {len(facts)} quarterly facts, "
+                       f"{int((facts['derived_from'] != '').sum())} derived, "
+                       f"{len(result.facts.superseded)} superseded")
+            if result.unmapped:
+                click.echo(f"    unmapped extension tags (add rows to sec_tags.csv to use them): "
+                           f"{', '.join(result.unmapped[:8])}{' ...' if len(result.unmapped) > 8 else ''}")
+            results.append(result)
+        if not results:
+            raise DatasetError("no company facts were fetched")
+        target = write_dataset(into, results, client.base_url)
+    except (SecFetchError, DatasetError) as exc:
+        fail(f"{exc}; no dataset written")
+    stats = client.stats
+    click.echo(f"wrote {target}: {sum(len(r.facts.facts) for r in results)} SEC facts from {len(results)} "
+               f"companies ({stats.requests} requests, {stats.downloaded} downloaded, "
+               f"{stats.not_modified} unchanged, {stats.retries} retries)")

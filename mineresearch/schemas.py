@@ -18,6 +18,12 @@ from mineresearch.vocabulary import METRICS
 SOURCE_TYPES: tuple[str, ...] = ("primary", "secondary", "low")
 COMPANY_COLUMNS: list[str] = ["ticker", "name", "cik", "cik_source", "fiscal_year_end", "notes"]
 FACT_KEY: list[str] = ["ticker", "period", "metric", "line_item", "source_url"]
+PROVENANCE_COLUMNS: list[str] = ["accession", "derived_from"]
+"""Optional facts columns, filled for figures read from SEC filings (``ingest/xbrl.py``): the filing's
+accession number, and for a quarter derived from year-to-date or annual figures the two filings'
+archive addresses (``<later> minus <earlier>``)."""
+ACCESSION_PATTERN = r"^(\d{10}-\d{2}-\d{6})?$"
+DERIVED_FROM_PATTERN = r"^(https?://\S+ minus https?://\S+)?$"
 
 UNIT_CHECK = "unit is not the metric's canonical unit"
 NONNEGATIVE_CHECK = "negative value for a nonnegative metric"
@@ -112,6 +118,10 @@ def facts_schema(tickers: Iterable[str]) -> pa.DataFrameSchema:
             "restated": _among(("True", "False"), "restated must be True or False"),
             "precision": _text(pa.Check(_is_positive, error="precision must be a positive number")),
             "scope": pa.Column(str, required=False),
+            "accession": pa.Column(str, pa.Check.str_matches(ACCESSION_PATTERN, error="accession must be "
+                                   "0000000000-00-000000 or empty"), required=False),
+            "derived_from": pa.Column(str, pa.Check.str_matches(DERIVED_FROM_PATTERN, error="derived_from "
+                                      "must be '<address> minus <address>' or empty"), required=False),
         },
         checks=[
             pa.Check(_unit_matches, error=UNIT_CHECK),

@@ -147,7 +147,9 @@ def test_shipped_data_size(real_ds: Dataset) -> None:
     assert real_ds.companies.loc["CLSK", "fiscal_year_end"] == "09-30"
     assert real_ds.companies.loc["IREN", "fiscal_year_end"] == "06-30"
     assert real_ds.companies.loc["MARA", "cik"] == "1507605"
-    assert real_ds.companies.loc["IREN", "cik"] == ""
+    assert real_ds.companies.loc["IREN", "cik"] == "1878848"  # from the EDGAR address of a filing
+    assert "/edgar/data/1878848/" in real_ds.companies.loc["IREN", "cik_source"]
+    assert real_ds.companies.loc["GRYP", "cik"] == ""  # files under ABTC's CIK
 
 
 def test_cifr_2025q2_matches_the_shared_figures(real_ds: Dataset) -> None:

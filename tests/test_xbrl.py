@@ -1,4 +1,7 @@
-"""SEC companyfacts JSON: quarterly durations, instants, tag fallback, line tags, archive addresses."""
+"""SEC companyfacts JSON: quarterly durations, instants, tag fallback, line tags, archive addresses.
+
+The derivation of quarters from year-to-date figures and the restatement rules: ``test_sec.py``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pandas as pd
 import pytest
 
 from mineresearch.ingest.figures import FACT_COLUMNS
-from mineresearch.ingest.xbrl import archive_url, read_companyfacts
+from mineresearch.ingest.xbrl import SEC_FACT_COLUMNS, archive_url, convert, read_companyfacts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "data" / "xbrl" / "companyfacts_fixture.json"
 
@@ -24,11 +27,11 @@ def _values(rows: pd.DataFrame, period: str, metric: str) -> list[float]:
 
 
 def test_columns_and_source(rows: pd.DataFrame) -> None:
-    assert list(rows.columns) == FACT_COLUMNS
+    assert list(rows.columns) == SEC_FACT_COLUMNS and SEC_FACT_COLUMNS[: len(FACT_COLUMNS)] == FACT_COLUMNS
     assert set(rows["source_type"]) == {"primary"}
     assert set(rows["ticker"]) == {"FXTR"}
     assert archive_url(9999999, "0009999999-25-000002") == (
-        "https://www.sec.gov/Archives/edgar/data/9999999/000999999925000002/0009999999-25-000002-index.htm"
+        "https://www.sec.gov/Archives/edgar/data/9999999/000999999925000002/"
     )
 
 
@@ -50,14 +53,17 @@ def test_instants_at_quarter_ends_only(rows: pd.DataFrame) -> None:
 
 def test_line_tags_become_line_items(rows: pd.DataFrame) -> None:
     lines = rows[rows["metric"] == "digital_assets_fair_value"].set_index("line_item")["value"]
-    assert lines.to_dict() == {"CryptoAssetFairValueCurrent": 300.0, "CryptoAssetFairValueNoncurrent": 50.0}
+    assert lines.to_dict() == {"Crypto assets (current)": 300.0, "Crypto assets (noncurrent)": 50.0}
 
 
-def test_amendment_is_a_separate_restated_source(rows: pd.DataFrame) -> None:
-    net = rows[(rows["period"] == "2025Q2") & (rows["metric"] == "net_income")]
-    assert net["value"].tolist() == [-700.0, -710.0]
-    assert net["restated"].tolist() == [False, True]
-    assert net["source_url"].nunique() == 2
+def test_amendment_supersedes_the_original() -> None:
+    result = convert(json.loads(FIXTURE.read_text()), "FXTR")
+    net = result.facts[(result.facts["period"] == "2025Q2") & (result.facts["metric"] == "net_income")]
+    assert net["value"].tolist() == [-710.0] and net["restated"].tolist() == [True]
+    assert net["accession"].tolist() == ["0009999999-25-000003"]  # the 10-Q/A
+    old = result.superseded
+    assert old[["value", "accession", "superseded_by"]].values.tolist() == [
+        [-700.0, "0009999999-25-000002", "0009999999-25-000003"]]
 
 
 def test_fiscal_period_from_companies(tmp_path: Path) -> None:

@@ -184,14 +184,18 @@ class CompanyReport:
         if c.available:
             show_chart(charts.cost_stack_chart(layers, price_usd=c.btc_price_avg_usd, source=COMPANY_SOURCE))
         shown = layers.loc[:, ["layer", "usd_per_btc", "cumulative_usd_per_btc", "profit_usd_per_btc"]]
-        shown.columns = ["Layer", "USD per BTC", "Cumulative", "Profit per BTC at average price"]
+        shown.columns = ["Layer", "USD per BTC", "Cumulative", "Average price less cumulative cost"]
+        shown = shown[shown["USD per BTC"].notna()]  # the layers not disclosed are named once, below
         f = {c_: fmt.usd_per_btc for c_ in shown.columns[1:]}
         notes = [f"Costs allocated to mining by {c.fair_share_basis} ({fmt.share(c.fair_share)})."]
         if c.power_basis:
             notes.append(f"The power and direct cost layer comes from {c.power_basis}.")
+        if c.missing_layers:
+            notes.append("The cumulative column stops at the first layer not disclosed: a partial sum is never "
+                         "shown as a total.")
         notes += _company_figures(c)
-        show_html(table(shown, formats=f, caption="Cost per bitcoin by layer",
-                        highlight_negative=("Profit per BTC at average price",)),
+        show_html(table(shown, formats=f, caption="Cost per bitcoin by disclosed layer",
+                        highlight_negative=("Average price less cumulative cost",)),
                   bullets(notes), missing_note(c.missing))
 
     def network(self) -> None:

@@ -235,7 +235,7 @@ def test_cost_stack_total_and_loss_colour() -> None:
     spec = charts.cost_stack_chart(_layers(), price_usd=80_000.0, source=SOURCE).to_dict()
     values = next(v for k, v in spec["datasets"].items() if any(r.get("layer") == "Power" for r in v))
     total = values[-1]
-    assert total["layer"] == "At least (disclosed layers)"
+    assert total["layer"] == "At least"
     assert total["end"] == pytest.approx(92_324.0)
     assert total["colour"] == theme.LOSS
     assert values[1]["start"] == pytest.approx(27_324.0) and values[1]["end"] == pytest.approx(42_324.0)

@@ -70,3 +70,19 @@ def test_reporting_basis_fills_only_what_the_table_allows() -> None:
     assert len(notes["2025Q2"]) == 2
     other, none = with_reporting_basis("MARA", quarters)
     assert math.isnan(other.at["2025Q2", "revenue_total"]) and none == {}
+
+
+def test_net_income_on_another_basis_is_not_compared() -> None:
+    from mineresearch.metrics._summary_operations import build_kpis
+
+    quarters = pd.DataFrame({"net_income": [137_312_000.0, 50_612_000.0]}, index=["2025Q2", "2025Q3"])
+    network = pd.DataFrame({"price_avg_usd": [1.0, 1.0]}, index=["2025Q2", "2025Q3"])
+    rows = pd.DataFrame([("2025Q2", "net_income", "", 137_312_000.0, "attributable to the company"),
+                         ("2025Q3", "net_income", "", 50_612_000.0, "continuing operations")],
+                        columns=["period", "metric", "line_item", "value", "scope"])
+    q = QuarterData.from_frames("HUT", "2025Q3", "Hut 8", quarters, network, rows)
+    row = build_kpis(q).table.set_index("metric").loc["net_income"]
+    assert row["label"].startswith("Net income (continuing operations)") and "another basis" in row["label"]
+    assert row["qoq_change"].not_meaningful  # -63.1% would compare two bases
+    same = QuarterData.from_frames("HUT", "2025Q3", "Hut 8", quarters, network, rows.assign(scope=""))
+    assert build_kpis(same).table.set_index("metric").loc["net_income", "qoq_change"].ok

@@ -159,7 +159,7 @@ def cost_stack_chart(
     partial = bool(data["usd_per_btc"].isna().any())
     loss = price_usd is not None and not fmt.is_missing(price_usd) and total > float(price_usd)
     total_row = {
-        "layer": "At least (disclosed layers)" if partial else "All-in",
+        "layer": "At least" if partial else "All-in",
         "usd_per_btc": total,
         "start": 0.0,
         "end": total,

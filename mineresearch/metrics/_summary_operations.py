@@ -15,7 +15,7 @@ from mineresearch.metrics._summary_inputs import (
     realized_ehs,
     unique,
 )
-from mineresearch.metrics.changes import change, change_pct
+from mineresearch.metrics.changes import Change, change, change_pct
 from mineresearch.metrics.margins import (
     DETAILED_STEPS,
     gross_margin_ex_da_pct,
@@ -72,6 +72,28 @@ KPI_SPECS: tuple[tuple[str, str, str, Getter], ...] = (
 )
 
 
+BASIS_METRICS: tuple[str, ...] = ("net_income",)
+"""KPIs whose sources state a basis (continuing operations, attributable to the company)."""
+
+
+def _basis_checked(
+    q: QuarterData, key: str, label: str, *bases: tuple[str, Change]
+) -> tuple[str, Change, Change]:
+    """The KPI's label with its basis, and its changes made n.m. against a quarter on another basis."""
+    scope = q.scope(key)
+    out: list[Change] = []
+    differ = False
+    for period, moved in bases:
+        if moved.ok and q.scope(key, period) != scope:
+            moved, differ = Change(math.nan, moved.unit, "n.m."), True
+        out.append(moved)
+    if scope:
+        label = f"{label} ({scope})"
+    if differ:
+        label += "; compared quarters on another basis"
+    return label, out[0], out[1]
+
+
 def build_kpis(q: QuarterData) -> Kpis:
     """Section 2: this quarter, prior quarter, year-ago quarter and the changes (``changes.change``)."""
     prior, year_ago = shift(q.period, -1), shift(q.period, -4)
@@ -79,6 +101,8 @@ def build_kpis(q: QuarterData) -> Kpis:
     for key, label, unit, get in KPI_SPECS:
         current, before, last_year = get(q, q.period), get(q, prior), get(q, year_ago)
         qoq, yoy = change(current, before, unit), change(current, last_year, unit)
+        if key in BASIS_METRICS:  # a figure on another basis (continuing operations, attributable) is not comparable
+            label, qoq, yoy = _basis_checked(q, key, label, (prior, qoq), (year_ago, yoy))
         rows.append((key, label, unit, current, before, last_year, qoq.value, yoy.value, qoq, yoy))
     columns = [
         "metric",

@@ -174,7 +174,7 @@ def margin_bridge(
                 stretch_from = _lower(label)  # exact: every line before it is disclosed
             continue
         remainder = target - level
-        if abs(remainder) >= 0.005:  # a cent or more: shown, so the lines always add up to net income
+        if abs(remainder) > 1e-9 * max(1.0, abs(target), abs(level)):  # shown unless float noise: lines add up
             text = REMAINDER_LABELS[key]
             if not remainders and math.isnan(revenue):
                 text = f"Revenue and lines not broken out (to {_lower(label)})"

@@ -71,7 +71,7 @@ def run(cmd: list[str]) -> None:
 
 
 def chromium() -> str:
-    from mineresearch.pdf import find_chromium
+    from mineresearch.publish.pdf import find_chromium
 
     exe = find_chromium()
     if not exe:
@@ -81,7 +81,7 @@ def chromium() -> str:
 
 def pick_reports(count: int) -> list[tuple[str, str]]:
     """``count`` company-quarters, newest quarters first, every company of a quarter before the next."""
-    from mineresearch.dataset import load_dataset
+    from mineresearch.dataset.load import load_dataset
 
     ds = load_dataset()
     chosen: list[tuple[str, str]] = []

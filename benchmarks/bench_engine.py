@@ -18,8 +18,8 @@ from pathlib import Path
 
 import papermill as pm
 
-from mineresearch.engine import register_engine
-from mineresearch.zygote import current_zygote, stop_current_zygote
+from mineresearch.fast.engine import register_engine
+from mineresearch.fast.zygote import current_zygote, stop_current_zygote
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "engine" / "report.ipynb"
 TICKERS = ("MARA", "RIOT", "CLSK", "CIFR", "HUT", "IREN")

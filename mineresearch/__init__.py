@@ -13,14 +13,14 @@ from typing import Any
 __version__ = "0.1.0"
 
 _LAZY: dict[str, str] = {
-    "load_dataset": "mineresearch.dataset",
-    "Dataset": "mineresearch.dataset",
-    "ReportParams": "mineresearch.params",
-    "SectorParams": "mineresearch.params",
-    "run_report": "mineresearch.runner",
-    "ReportJob": "mineresearch.jobs",
-    "build": "mineresearch.build",
-    "company_quarter_summary": "mineresearch.metrics.summary",
+    "load_dataset": "mineresearch.dataset.load",
+    "Dataset": "mineresearch.dataset.load",
+    "ReportParams": "mineresearch.report.params",
+    "SectorParams": "mineresearch.report.params",
+    "run_report": "mineresearch.run.runner",
+    "ReportJob": "mineresearch.run.jobs",
+    "build": "mineresearch.run.build",
+    "company_quarter_summary": "mineresearch.analysis.summary",
     "MineResearchError": "mineresearch.exceptions",
     "DataValidationError": "mineresearch.exceptions",
     "ParameterError": "mineresearch.exceptions",

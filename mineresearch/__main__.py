@@ -1,3 +1,3 @@
-from mineresearch.cli import main
+from mineresearch.cli.main import main
 
 main()

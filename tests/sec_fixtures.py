@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pandas as pd
 
-from mineresearch.dataset import load_dataset
+from mineresearch.dataset.load import load_dataset
 
 RIOT_CIK, CLSK_CIK = 1167419, 827876
 RIOT_10Q = {"2025Q1": ("0001558370-25-006119", "2025-05-01"), "2025Q2": ("0001558370-25-009896", "2025-07-31"),

@@ -7,10 +7,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mineresearch.jobs import ReportJob
-from mineresearch.params import ReportParams
-from mineresearch.pdf import PdfPrinter, find_chromium
-from mineresearch.runner import run_report
+from mineresearch.publish.pdf import PdfPrinter, find_chromium
+from mineresearch.report.params import ReportParams
+from mineresearch.run.jobs import ReportJob
+from mineresearch.run.runner import run_report
 
 pytestmark = [
     pytest.mark.slow,

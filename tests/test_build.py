@@ -8,12 +8,12 @@ import nbformat
 import pytest
 from click.testing import CliRunner
 
-from mineresearch.build import BuildSummary, build, plan
-from mineresearch.cli import _attach, cli
-from mineresearch.jobs import ReportJob, ReportResult
-from mineresearch.params import ReportParams
+from mineresearch.cli.main import _attach, cli
 from mineresearch.paths import notebooks_dir
-from mineresearch.pool import run_pool
+from mineresearch.report.params import ReportParams
+from mineresearch.run.build import BuildSummary, build, plan
+from mineresearch.run.jobs import ReportJob, ReportResult
+from mineresearch.run.pool import run_pool
 
 _attach()
 
@@ -76,7 +76,7 @@ def test_build_command_exits_non_zero_when_a_report_failed(monkeypatch: pytest.M
             kw["on_result"](r)
         return BuildSummary(res, tmp_path / "index.html")
 
-    monkeypatch.setattr("mineresearch.build.build", fake_build)
+    monkeypatch.setattr("mineresearch.run.build.build", fake_build)
     out = CliRunner().invoke(cli, ["build", "2025Q2", "--output", str(tmp_path)])
     assert out.exit_code == 1
     assert "1 built" in out.output and "1 failed" in out.output

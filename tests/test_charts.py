@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mineresearch import charts
-from mineresearch.charts import copies, theme
-from mineresearch.charts.builders_company import _waterfall_rows
-from mineresearch.charts.builders_market import _hashprice_parts
+from mineresearch.report import charts
+from mineresearch.report.charts import copies, theme
+from mineresearch.report.charts.builders_company import _waterfall_rows
+from mineresearch.report.charts.builders_market import _hashprice_parts
 
 SOURCE = "Company 10-Q filings; Coin Metrics"
 NAN = np.nan
@@ -284,7 +284,7 @@ def test_static_renderer_switches_to_svg() -> None:
 
 
 def test_import_is_light() -> None:
-    code = "import sys, mineresearch.charts, mineresearch.narrative; print('altair' in sys.modules)"
+    code = "import sys, mineresearch.report.charts, mineresearch.report.narrative; print('altair' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mineresearch.cli_data import data
+from mineresearch.cli.data import data
 from mineresearch.paths import PACKAGE_DATA_DIR, shared_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"

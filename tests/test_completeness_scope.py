@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from mineresearch.metrics._summary_inputs import QuarterData, cost_stack_for, power_layer_usd
-from mineresearch.metrics.basis import with_reporting_basis
+from mineresearch.analysis.basis import with_reporting_basis
+from mineresearch.analysis.quarter import QuarterData, cost_stack_for, power_layer_usd
 from mineresearch.metrics.treasury import debt_usd
 
 NAN = math.nan
@@ -73,7 +73,7 @@ def test_reporting_basis_fills_only_what_the_table_allows() -> None:
 
 
 def test_net_income_on_another_basis_is_not_compared() -> None:
-    from mineresearch.metrics._summary_operations import build_kpis
+    from mineresearch.analysis.operations import build_kpis
 
     quarters = pd.DataFrame({"net_income": [137_312_000.0, 50_612_000.0]}, index=["2025Q2", "2025Q3"])
     network = pd.DataFrame({"price_avg_usd": [1.0, 1.0]}, index=["2025Q2", "2025Q3"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mineresearch import selection
+from mineresearch.dataset import select as selection
 from mineresearch.ingest.curation import scope_of
 from mineresearch.ingest.figures import build
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mineresearch.dataset import Dataset, load_dataset
-from mineresearch.selection import agree
-from mineresearch.vocabulary import METRICS
+from mineresearch.dataset.load import Dataset, load_dataset
+from mineresearch.dataset.select import agree
+from mineresearch.dataset.vocabulary import METRICS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 
@@ -189,7 +189,7 @@ def test_shipped_conflicts_name_both_sources(real_ds: Dataset) -> None:
 
 
 def test_section_support_all_of_any_of(fixture_ds: Dataset) -> None:
-    from mineresearch.coverage import SECTIONS, coverage_table, section_support
+    from mineresearch.analysis.coverage import SECTIONS, coverage_table, section_support
 
     support = section_support(pd.Series({"net_income": -1.0, "revenue_mining": 5.0, "btc_produced": float("nan")}))
     assert set(support) == set(SECTIONS)

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mineresearch import dataset, dataset_cache
+from mineresearch.dataset import cache as dataset_cache
+from mineresearch.dataset import load as dataset
 from mineresearch.exceptions import DataValidationError
 from mineresearch.paths import PACKAGE_DATA_DIR
 

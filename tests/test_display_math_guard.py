@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from mineresearch import display as dsp
-from mineresearch import formatting as fmt
+from mineresearch.report import display as dsp
+from mineresearch.report import formatting as fmt
 
 # Two dollar signs that MathJax would pair into inline maths ("$238.5M ... $808.2M").
 DOLLAR_PAIR = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$", re.S)
@@ -64,7 +64,7 @@ def _capture(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_every_fragment_of_a_company_report_is_guarded(
     monkeypatch: pytest.MonkeyPatch, ticker: str, period: str
 ) -> None:
-    from mineresearch.report import CompanyReport
+    from mineresearch.report.company import CompanyReport
 
     shown = _capture(monkeypatch)
     report = CompanyReport.open(ticker=ticker, period=period, static_charts=False)
@@ -78,7 +78,7 @@ def test_every_fragment_of_a_company_report_is_guarded(
 
 
 def test_every_fragment_of_a_sector_report_is_guarded(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mineresearch.sector import SectorReport
+    from mineresearch.report.sector import SectorReport
 
     shown = _capture(monkeypatch)
     report = SectorReport.open(period="2025Q2", static_charts=False)

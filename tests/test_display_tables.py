@@ -10,8 +10,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from mineresearch.display import EMPTY_MARK, compact_table, drop_empty, is_empty_cell, missing_note, table
-from mineresearch.formatting import NOT_DISCLOSED
+from mineresearch.report.display import EMPTY_MARK, compact_table, drop_empty, is_empty_cell, missing_note, table
+from mineresearch.report.formatting import NOT_DISCLOSED
 
 NAN = math.nan
 
@@ -87,13 +87,13 @@ def test_missing_note_names_inputs_and_left_out_rows_once() -> None:
 def _values() -> pd.DataFrame:
     from test_metrics_peers import _quarter
 
-    from mineresearch.metrics.peers import peer_values
+    from mineresearch.analysis.peers import peer_values
 
     return peer_values(_quarter())
 
 
 def test_company_peer_table_rows() -> None:
-    from mineresearch.report_peers import peer_table
+    from mineresearch.report.company_peers import peer_table
 
     shown, p = peer_table(_values(), "AAA")
     row = shown.set_index("Measure").loc["Power and direct cost per BTC (lower is better)"]
@@ -107,8 +107,8 @@ def test_company_peer_table_rows() -> None:
 
 
 def test_quarter_peer_values_are_computed_once_per_dataset_and_quarter(monkeypatch: pytest.MonkeyPatch) -> None:
-    import mineresearch.metrics.summary as summary_module
-    from mineresearch import report_peers
+    import mineresearch.analysis.summary as summary_module
+    from mineresearch.report import company_peers as report_peers
 
     calls: list[str] = []
 
@@ -130,7 +130,7 @@ def test_quarter_peer_values_are_computed_once_per_dataset_and_quarter(monkeypat
 
 
 def test_sector_peer_table_keeps_the_columns_half_the_companies_disclose() -> None:
-    from mineresearch.sector import _absent_note, _also_on_file, _mostly_disclosed
+    from mineresearch.report.sector import _absent_note, _also_on_file, _mostly_disclosed
 
     shown = pd.DataFrame({"Ticker": ["A", "B", "C", "D"], "BTC": [1.0, 2.0, NAN, 4.0], "Debt": [NAN, NAN, 3.0, NAN],
                           "Cash": [1.0, NAN, 2.0, NAN]})
@@ -147,8 +147,8 @@ def _sector(monkeypatch: pytest.MonkeyPatch, n: int) -> tuple[Any, list[str]]:
     """A sector report over ``n`` hand-made companies, with what it shows captured as text."""
     from test_metrics_peers import _quarter
 
-    from mineresearch import sector
-    from mineresearch.metrics.peers import peer_values
+    from mineresearch.analysis.peers import peer_values
+    from mineresearch.report import sector
 
     summaries = _quarter()[:n]
     for i, s in enumerate(summaries):

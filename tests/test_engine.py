@@ -17,8 +17,8 @@ from nbclient.exceptions import DeadKernelError
 from papermill.engines import papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
-from mineresearch.engine import ENGINE_NAME, WarmEngine, _kernel_args, register_engine
-from mineresearch.zygote import current_zygote, stop_current_zygote
+from mineresearch.fast.engine import ENGINE_NAME, WarmEngine, _kernel_args, register_engine
+from mineresearch.fast.zygote import current_zygote, stop_current_zygote
 
 FIXTURES = Path(__file__).parent / "fixtures" / "engine"
 
@@ -143,7 +143,7 @@ def test_shared_zygote_that_does_not_answer_falls_back_to_this_process(
 ) -> None:
     import socket as socket_mod
 
-    from mineresearch.engine import SHARED_ZYGOTE_ENV, _answers
+    from mineresearch.fast.engine import SHARED_ZYGOTE_ENV, _answers
 
     dead = tmp_path / "dead.sock"
     listener = socket_mod.socket(socket_mod.AF_UNIX, socket_mod.SOCK_STREAM)
@@ -152,8 +152,8 @@ def test_shared_zygote_that_does_not_answer_falls_back_to_this_process(
     assert dead.exists() and not _answers(str(dead))
     monkeypatch.setenv(SHARED_ZYGOTE_ENV, str(dead))
     assert not _answers(str(tmp_path / "missing.sock"))
-    from mineresearch.engine import WarmKernelManager
-    from mineresearch.zygote import stop_current_zygote
+    from mineresearch.fast.engine import WarmKernelManager
+    from mineresearch.fast.zygote import stop_current_zygote
 
     try:
         km = WarmKernelManager(kernel_name="python3")
@@ -168,8 +168,8 @@ def test_shared_zygote_that_does_not_answer_falls_back_to_this_process(
 def test_kernel_managers_use_the_quick_ready_client() -> None:
     import zmq
 
-    from mineresearch.engine import WarmKernelManager
-    from mineresearch.kernels import RECONNECT_MS, IPCKernelManager, QuickReadyClient
+    from mineresearch.fast.engine import WarmKernelManager
+    from mineresearch.fast.kernels import RECONNECT_MS, IPCKernelManager, QuickReadyClient
 
     for manager_class in (IPCKernelManager, WarmKernelManager):
         client = manager_class().client()
@@ -182,7 +182,7 @@ def test_kernel_managers_use_the_quick_ready_client() -> None:
 def test_a_killed_kernel_is_polled_finely(monkeypatch: pytest.MonkeyPatch) -> None:
     import asyncio
 
-    from mineresearch.kernels import KILL_POLL_S, IPCKernelManager
+    from mineresearch.fast.kernels import KILL_POLL_S, IPCKernelManager
 
     polls: list[float] = []
     manager = IPCKernelManager()

@@ -13,14 +13,14 @@ from bs4 import BeautifulSoup
 from nbconvert.exporters import get_exporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mineresearch.exporters import (
+from mineresearch.paths import templates_dir
+from mineresearch.publish.exporters import (
     ReportCleanupPreprocessor,
     ReportHTMLExporter,
     ReportPDFExporter,
     report_header,
 )
-from mineresearch.html_polish import polish_html
-from mineresearch.paths import templates_dir
+from mineresearch.publish.polish import polish_html
 
 FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "report_executed.ipynb"
 # A resource the page would load (script, stylesheet, image, frame...), as opposed to a link a reader follows.

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mineresearch import formatting as fmt
+from mineresearch.report import formatting as fmt
 
 NAN = math.nan
 

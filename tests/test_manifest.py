@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mineresearch import manifest as mf
-from mineresearch.jobs import ReportJob, ReportResult
-from mineresearch.params import ReportParams
 from mineresearch.paths import PACKAGE_DATA_DIR, notebooks_dir, templates_dir
+from mineresearch.report.params import ReportParams
+from mineresearch.run import manifest as mf
+from mineresearch.run.jobs import ReportJob, ReportResult
 
 
 def _job(**params: object) -> ReportJob:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from mineresearch.metrics.peers import (
+from mineresearch.analysis.peers import (
     COST_CURVE_LAYERS,
     MIN_PEERS,
     PEER_METRICS,
@@ -127,8 +127,8 @@ def test_min_peers_and_ranking() -> None:
 
 
 def test_accessors_read_the_shipped_summaries() -> None:
-    from mineresearch.dataset import load_dataset
-    from mineresearch.metrics.summary import company_quarter_summary
+    from mineresearch.analysis.summary import company_quarter_summary
+    from mineresearch.dataset.load import load_dataset
 
     ds = load_dataset()
     s = company_quarter_summary(ds, "CLSK", "2025Q2")

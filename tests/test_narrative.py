@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mineresearch import narrative as nar
+from mineresearch.report import narrative as nar
 
 NAN = math.nan
 

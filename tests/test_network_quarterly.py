@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from mineresearch.network.cli import network_command, network_tables, read_table, table_differences
-from mineresearch.network.quarterly import add_subsidy, aggregate, build_daily
-from mineresearch.network.schema import NETWORK_COLUMNS, NETWORK_SCHEMA
+from mineresearch.cli.network import network_command, network_tables, read_table, table_differences
+from mineresearch.ingest.network_quarterly import add_subsidy, aggregate, build_daily
+from mineresearch.ingest.network_sources import NETWORK_COLUMNS, NETWORK_SCHEMA
 from mineresearch.paths import PACKAGE_DATA_DIR, shared_dir
 
 SAMPLE_FOLDER = Path(__file__).parent / "fixtures" / "network" / "sample_folder"
@@ -181,7 +181,7 @@ def test_quarterly_benchmarks_and_fee_shares(shared_daily: pd.DataFrame) -> None
 @needs_shared
 def test_heights_and_subsidy_agree_with_the_chain(shared_daily: pd.DataFrame) -> None:
     assert SHARED is not None
-    from mineresearch.network.readers import read_coinmetrics_csv
+    from mineresearch.ingest.network_readers import read_coinmetrics_csv
 
     cm = read_coinmetrics_csv(SHARED / "btc_network" / "coinmetrics_btc_daily_2024-08-19_2025-12-29_subset.csv")
     # Coin Metrics' own issuance equals the subsidy derived from heights on every day it covers

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from mineresearch.exceptions import DataValidationError
-from mineresearch.network.readers import (
+from mineresearch.ingest.network_readers import (
     read_blockchain_com_csv,
     read_blockchain_com_json,
     read_coinmetrics_csv,

@@ -8,9 +8,9 @@ import papermill as pm
 import pytest
 
 from mineresearch.exceptions import ParameterError
-from mineresearch.jobs import NOTEBOOKS
-from mineresearch.params import ReportParams, SectorParams, parse_cli_values, parse_params
 from mineresearch.paths import notebooks_dir
+from mineresearch.report.params import ReportParams, SectorParams, parse_cli_values, parse_params
+from mineresearch.run.jobs import NOTEBOOKS
 
 
 def test_defaults_and_normalisation() -> None:

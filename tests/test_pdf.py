@@ -16,8 +16,8 @@ import pytest
 from pypdf import PdfReader
 
 from mineresearch.exceptions import BrowserNotFoundError, RenderError
-from mineresearch.exporters import ReportHTMLExporter, ReportPDFExporter, report_header
-from mineresearch.pdf import (
+from mineresearch.publish.exporters import ReportHTMLExporter, ReportPDFExporter, report_header
+from mineresearch.publish.pdf import (
     PdfPrinter,
     find_chromium,
     footer_template,
@@ -267,7 +267,7 @@ def test_run_outside_event_loop_moves_to_a_thread() -> None:
 def test_background_printer_without_chromium_refuses_at_start(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from mineresearch.pdf_thread import BackgroundPrinter
+    from mineresearch.publish.background_printer import BackgroundPrinter
 
     monkeypatch.delenv("MINERESEARCH_CHROMIUM", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
@@ -277,7 +277,7 @@ def test_background_printer_without_chromium_refuses_at_start(
 
 @pytest.mark.slow
 def test_background_printer_reports_a_browser_that_cannot_start(tmp_path: Path) -> None:
-    from mineresearch.pdf_thread import BackgroundPrinter
+    from mineresearch.publish.background_printer import BackgroundPrinter
 
     not_a_browser = tmp_path / "chromium"
     not_a_browser.write_text("#!/bin/sh\nexit 3\n")
@@ -295,7 +295,7 @@ def test_background_printer_reports_a_browser_that_cannot_start(tmp_path: Path) 
 def test_background_printer_prints_like_the_printer_and_closes_its_browser(
     report_html: Path, tmp_path: Path
 ) -> None:
-    from mineresearch.pdf_thread import BackgroundPrinter
+    from mineresearch.publish.background_printer import BackgroundPrinter
 
     before = _chromium_pids()
     printer = BackgroundPrinter().start()  # returns at once: the browser launches on the printer's thread
@@ -319,7 +319,7 @@ def test_background_printer_prints_like_the_printer_and_closes_its_browser(
 def test_background_printer_replaces_a_browser_that_died(report_html: Path, tmp_path: Path) -> None:
     import signal
 
-    from mineresearch.pdf_thread import BackgroundPrinter
+    from mineresearch.publish.background_printer import BackgroundPrinter
 
     before = _chromium_pids()
     with BackgroundPrinter() as printer:

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mineresearch import periods
+from mineresearch.dataset import periods
 
 
 def test_labels_and_quarter_dates() -> None:

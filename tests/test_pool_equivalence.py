@@ -15,9 +15,9 @@ import papermill as pm
 import psutil
 import pytest
 
-from mineresearch.jobs import ReportJob
-from mineresearch.params import ReportParams
-from mineresearch.pool import run_pool
+from mineresearch.report.params import ReportParams
+from mineresearch.run.jobs import ReportJob
+from mineresearch.run.pool import run_pool
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ def test_pool_leaves_no_process_behind(tmp_path: Path) -> None:
 
 
 def test_workers_fork_their_kernels_from_the_shared_zygote(tmp_path: Path) -> None:
-    from mineresearch.zygote import Zygote
+    from mineresearch.fast.zygote import Zygote
 
     jobs = [(ReportJob(ReportParams(ticker=t, period="2025Q2", static_charts=True), ("html",)), t)
             for t in ("CIFR", "MARA", "RIOT")]
@@ -101,8 +101,8 @@ def test_workers_fork_their_kernels_from_the_shared_zygote(tmp_path: Path) -> No
 
     def look(p: psutil.Process) -> None:
         cmd = p.cmdline()
-        if "mineresearch.zygote_server" in cmd:
-            seen.add(cmd[cmd.index("mineresearch.zygote_server") + 1])
+        if "mineresearch.fast.zygote_server" in cmd:
+            seen.add(cmd[cmd.index("mineresearch.fast.zygote_server") + 1])
 
     with Zygote() as shared, _watching(look):
         socket_path = shared.socket_path
@@ -116,7 +116,7 @@ def test_workers_fork_their_kernels_from_the_shared_zygote(tmp_path: Path) -> No
 def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
     from pypdf import PdfReader
 
-    from mineresearch.pdf import find_chromium
+    from mineresearch.publish.pdf import find_chromium
 
     if find_chromium() is None:
         pytest.skip("no Chromium on this machine")

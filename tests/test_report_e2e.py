@@ -9,11 +9,11 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from mineresearch.dataset import load_dataset
-from mineresearch.jobs import ReportJob
-from mineresearch.params import ReportParams, SectorParams
-from mineresearch.pdf import find_chromium
-from mineresearch.runner import run_report
+from mineresearch.dataset.load import load_dataset
+from mineresearch.publish.pdf import find_chromium
+from mineresearch.report.params import ReportParams, SectorParams
+from mineresearch.run.jobs import ReportJob
+from mineresearch.run.runner import run_report
 
 pytestmark = pytest.mark.slow
 needs_chromium = pytest.mark.skipif(find_chromium() is None, reason="no Chromium for PDFs")

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mineresearch import formatting as fmt
+from mineresearch.analysis.summary import company_quarter_summary
 from mineresearch.metrics.changes import NM_BASE_RATIO, change
-from mineresearch.metrics.summary import company_quarter_summary
+from mineresearch.report import formatting as fmt
 
 M = 1e6
 PERIODS = ["2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2"]
@@ -127,7 +127,7 @@ def test_the_kpi_table_renders_one_scale_per_row_and_the_new_changes(monkeypatch
 
 
 def _render_kpis(ticker: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    import mineresearch.report as report_module
+    import mineresearch.report.company as report_module
 
     shown: list[str] = []
     monkeypatch.setattr(report_module, "show_html", lambda *parts: shown.append("".join(p for p in parts if p)))
@@ -145,7 +145,7 @@ def test_record_only_over_four_consecutive_quarters() -> None:
 
 
 def test_headline_sentence_uses_the_summary_record() -> None:
-    from mineresearch import narrative
+    from mineresearch.report import narrative
 
     for ticker, needle in (("GAPS", "the highest of the 3 quarters on file"), ("REC", "a record 1,500 BTC")):
         s = company_quarter_summary(HandMadeDataset(), ticker, "2025Q2")

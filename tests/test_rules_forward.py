@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mineresearch.analysis.summary import company_quarter_summary
 from mineresearch.exceptions import ParameterError
 from mineresearch.metrics import breakeven as be
-from mineresearch.metrics.summary import company_quarter_summary
-from mineresearch.params import ReportParams, parse_params
+from mineresearch.report.params import ReportParams, parse_params
 
 S21 = {"machine_price_usd": 3_400.0, "hashrate_ths": 200.0, "power_kw": 3.5}
 
@@ -137,7 +137,7 @@ def test_trailing_year_growth_is_a_compounding_monthly_rate() -> None:
 
 
 def test_trailing_growth_on_the_shipped_table() -> None:
-    from mineresearch.dataset import load_dataset
+    from mineresearch.dataset.load import load_dataset
 
     growth, basis = be.trailing_difficulty_growth_pct_per_month(load_dataset().network, "2025Q2")
     assert growth == pytest.approx(3.12, abs=0.01) and "+44.6%" in basis
@@ -158,7 +158,7 @@ def test_halving_estimate_from_the_block_rate() -> None:
 
 
 def test_halving_on_the_shipped_table_is_spring_2028() -> None:
-    from mineresearch.dataset import load_dataset
+    from mineresearch.dataset.load import load_dataset
 
     estimate = be.estimate_next_halving(load_dataset().network, "2025Q2")
     assert date(2028, 3, 1) <= estimate.date <= date(2028, 5, 31)
@@ -217,8 +217,8 @@ def test_tariff_cases_share_the_same_assumptions_and_show_cash_at_12_24_36() -> 
 
 
 def test_the_report_states_the_assumptions_next_to_the_payback_table(monkeypatch: pytest.MonkeyPatch) -> None:
-    import mineresearch.report_risk as risk
-    from mineresearch.report import CompanyReport
+    import mineresearch.report.company_risk as risk
+    from mineresearch.report.company import CompanyReport
 
     shown: list[str] = []
     monkeypatch.setattr(risk, "show_html", lambda *parts: shown.append("".join(p for p in parts if p)))

@@ -8,10 +8,10 @@ import nbformat
 import pytest
 
 from mineresearch.exceptions import ParameterError, ReportExecutionError
-from mineresearch.jobs import ReportJob
-from mineresearch.params import ReportParams
 from mineresearch.paths import notebooks_dir
-from mineresearch.runner import check_job, run_report
+from mineresearch.report.params import ReportParams
+from mineresearch.run.jobs import ReportJob
+from mineresearch.run.runner import check_job, run_report
 
 
 def _job(ticker: str = "CIFR", period: str = "2025Q2", **kw: object) -> ReportJob:
@@ -82,7 +82,7 @@ def test_bad_data_folder_is_refused_with_file_and_column(tmp_path: Path) -> None
 
     from click.testing import CliRunner
 
-    from mineresearch.cli import _attach, cli
+    from mineresearch.cli.main import _attach, cli
     from mineresearch.paths import PACKAGE_DATA_DIR
 
     _attach()
@@ -100,7 +100,7 @@ def test_bad_data_folder_is_refused_with_file_and_column(tmp_path: Path) -> None
 
 @pytest.mark.slow
 def test_a_staged_report_replaces_nothing_until_it_is_finished(tmp_path: Path) -> None:
-    from mineresearch.runner import finish_report, stage_report
+    from mineresearch.run.runner import finish_report, stage_report
 
     root = tmp_path / "reports"
     good = run_report(_job(), root)
@@ -124,8 +124,8 @@ def test_importing_the_worker_warm_up_compiles_the_report_template() -> None:
     import sys
 
     code = (
-        "import mineresearch.html_render as r; assert 'html' not in r._EXPORTERS; "
-        "import mineresearch.worker_warmup; assert 'html' in r._EXPORTERS; print('ok')"
+        "import mineresearch.publish.html as r; assert 'html' not in r._EXPORTERS; "
+        "import mineresearch.run.worker_warmup; assert 'html' in r._EXPORTERS; print('ok')"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]

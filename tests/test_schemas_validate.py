@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from mineresearch.dataset.validate import validate_folder
 from mineresearch.exceptions import DataValidationError, Problem
-from mineresearch.validate import validate_folder
 
 FIXTURES = Path(__file__).parent / "fixtures" / "data"
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from sec_fixtures import CLSK_CIK, CLSK_REVENUE, RIOT_10Q, RIOT_CIK, clsk_document, path_of, riot_document, sec_server
 
-from mineresearch.cli import _attach, cli
-from mineresearch.dataset import load_dataset
+from mineresearch.cli.main import _attach, cli
+from mineresearch.dataset.load import load_dataset
 from mineresearch.ingest.sec_client import SecClient, SecFetchError, SecNotFound, check_user_agent, retry_after_seconds
 from mineresearch.ingest.sec_dataset import unmapped_extension_tags
 from mineresearch.ingest.sec_tags import TAGS_FILE, load_tags

@@ -20,10 +20,10 @@ import vl_convert
 from process_tools import descendants as _descendants
 from process_tools import gone as _gone
 
-from mineresearch import charts
-from mineresearch.charts.render import _vl_version, chart_to_svg
-from mineresearch.svg_service import SVG_SOCKET_ENV, SvgRenderError, SvgService, render_svg
-from mineresearch.zygote import Zygote
+from mineresearch.fast.svg_service import SVG_SOCKET_ENV, SvgRenderError, SvgService, render_svg
+from mineresearch.fast.zygote import Zygote
+from mineresearch.report import charts
+from mineresearch.report.charts.render import _vl_version, chart_to_svg
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ def test_conversion_errors_are_raised_in_the_caller(service: SvgService, monkeyp
 def test_service_dies_with_its_owner(tmp_path: Path) -> None:
     owner_code = textwrap.dedent(f"""
         import sys, time
-        from mineresearch.svg_service import SvgService
+        from mineresearch.fast.svg_service import SvgService
         service = SvgService({str(tmp_path / "svg.sock")!r}).start()
         print(service.pid, flush=True)
         time.sleep(60)

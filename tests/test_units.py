@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mineresearch.units import UnknownUnitError, canonical_unit, convertible, normalise, printed_step
+from mineresearch.dataset.units import UnknownUnitError, canonical_unit, convertible, normalise, printed_step
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from jupyter_client.blocking import BlockingKernelClient
 from process_tools import descendants as _descendants
 from process_tools import gone as _gone
 
-from mineresearch.kernel_launch import (
+from mineresearch.fast.kernel_launch import (
     ZygoteUnavailableError,
     _parse_args,
     main,
@@ -24,7 +24,7 @@ from mineresearch.kernel_launch import (
     request_kernel,
     send_frame,
 )
-from mineresearch.zygote import Zygote, current_zygote, stop_current_zygote
+from mineresearch.fast.zygote import Zygote, current_zygote, stop_current_zygote
 
 
 class _Kernel:
@@ -137,7 +137,7 @@ def test_kernels_convert_charts_in_the_render_service(zygote: Zygote, tmp_path: 
     kernel = _Kernel(zygote, tmp_path)
     code = (
         "import os, vl_convert\n"
-        "from mineresearch.charts.render import chart_to_svg\n"
+        "from mineresearch.report.charts.render import chart_to_svg\n"
         + ("vl_convert.vegalite_to_svg = None  # a conversion in the kernel would fail\n" if zygote.svg else "")
         + "print(os.environ.get('MINERESEARCH_SVG_SOCKET', '-'))\n"
         "print(chart_to_svg({'mark': 'point', 'data': {'values': [{'x': 1}]}})[:4])"
@@ -202,7 +202,7 @@ def test_current_zygote_is_replaced_after_it_dies(tmp_path: Path) -> None:
 
 
 def test_a_client_that_hangs_up_never_stops_the_zygote() -> None:
-    from mineresearch.engine import _answers
+    from mineresearch.fast.engine import _answers
 
     with Zygote(spare=False, svg_service=False) as started:
         for _ in range(3):  # connect and hang up at once, as a port scanner or a dying launcher would
@@ -215,10 +215,10 @@ def test_a_client_that_hangs_up_never_stops_the_zygote() -> None:
 def test_report_warm_up_is_silent_and_converts_no_chart(
     monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    import mineresearch.charts.render as render
-    from mineresearch.display import _MODE
-    from mineresearch.kernel_warmup import _sections, warm_report_code
-    from mineresearch.report import CompanyReport
+    import mineresearch.report.charts.render as render
+    from mineresearch.report.company import CompanyReport
+    from mineresearch.report.display import _MODE
+    from mineresearch.run.kernel_warmup import _sections, warm_report_code
 
     def refuse(spec: object) -> str:
         raise AssertionError("the warm-up must not start vl-convert (threads) in the zygote")
@@ -234,9 +234,14 @@ def test_report_warm_up_is_silent_and_converts_no_chart(
     assert {"headline", "margin_bridge", "treasury", "sources"} <= set(_sections(CompanyReport))
 
 
-def test_zygote_preloads_the_report_warm_up() -> None:
-    from mineresearch.zygote import DEFAULT_PRELOAD
+def test_zygote_preloads_the_report_warm_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mineresearch.fast.zygote import DEFAULT_PRELOAD, PRELOAD_ENV, Zygote
+    from mineresearch.run.warm import use_report_preload
 
-    assert DEFAULT_PRELOAD.index("mineresearch.kernel_warmup:warm_report_code") > DEFAULT_PRELOAD.index(
-        "mineresearch.dataset:load_dataset"
+    assert not any(entry.startswith("mineresearch") for entry in DEFAULT_PRELOAD)  # fast names no report module
+    monkeypatch.delenv(PRELOAD_ENV, raising=False)
+    use_report_preload()  # the run layer hands the report preload over as data
+    preload = Zygote().preload
+    assert preload.index("mineresearch.run.kernel_warmup:warm_report_code") > preload.index(
+        "mineresearch.dataset.load:load_dataset"
     )

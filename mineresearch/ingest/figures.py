@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from mineresearch import periods, units
+from mineresearch.dataset import periods, units
+from mineresearch.dataset.vocabulary import METRICS, canonical_metric
 from mineresearch.ingest import curation
 from mineresearch.paths import PACKAGE_DATA_DIR
-from mineresearch.vocabulary import METRICS, canonical_metric
 
 log = logging.getLogger(__name__)
 

@@ -28,13 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from mineresearch import selection
+from mineresearch.dataset import select as selection
+from mineresearch.dataset.validate import read_text_csv, validate_folder
 from mineresearch.exceptions import DataValidationError
 from mineresearch.ingest.sec_client import SecClient, SecFetchError
 from mineresearch.ingest.sec_tags import TagRow, rows_for
 from mineresearch.ingest.xbrl import SEC_FACT_COLUMNS, SecFacts, convert
 from mineresearch.paths import PACKAGE_DATA_DIR
-from mineresearch.validate import read_text_csv, validate_folder
 
 MANIFEST_FILE = "sec_manifest.json"
 SUPERSEDED_FILE = "sec_superseded.csv"

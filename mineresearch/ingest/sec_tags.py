@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from mineresearch.dataset.vocabulary import METRICS
 from mineresearch.paths import PACKAGE_DATA_DIR
-from mineresearch.vocabulary import METRICS
 
 TAGS_FILE = PACKAGE_DATA_DIR / "sec_tags.csv"
 TAG_COLUMNS: list[str] = ["metric", "taxonomy", "tag", "units", "priority", "sign", "line_item", "ticker"]

@@ -34,11 +34,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from mineresearch import periods
+from mineresearch.dataset import periods
+from mineresearch.dataset.schemas import PROVENANCE_COLUMNS
+from mineresearch.dataset.vocabulary import METRICS
 from mineresearch.ingest.figures import FACT_COLUMNS, fiscal_year_ends
 from mineresearch.ingest.sec_tags import TagRow, load_tags, rows_for
-from mineresearch.schemas import PROVENANCE_COLUMNS
-from mineresearch.vocabulary import METRICS
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 Modules: ``network`` (hashrate, subsidy, hashprice), ``production`` (realized hashrate, share of
 network), ``costs`` (cost per BTC stack, hashcost), ``margins`` (bridge to net income, revenue change
 split), ``breakeven`` (break-even prices, payback, grids, stress), ``treasury`` (leverage, drawdowns,
-dilution), ``strategy`` (HPC mix, revenue per MW), ``summary`` (the company-quarter summary).
+dilution), ``strategy`` (HPC mix, revenue per MW); the company-quarter summary lives in ``mineresearch.analysis``.
 Importing this package only defines functions; nothing is read or computed.
 """
 
@@ -80,7 +80,6 @@ from mineresearch.metrics.strategy import (
     revenue_share_pct,
     revenue_usd_per_mw_year,
 )
-from mineresearch.metrics.summary import CompanyQuarterSummary, company_quarter_summary
 from mineresearch.metrics.treasury import (
     DEFAULT_SHOCKS_PCT,
     ConvertibleTranche,
@@ -108,7 +107,6 @@ __all__ = [
     "TARIFF_CHINA_2025_PCT",
     "TARIFF_SE_ASIA_2025_PCT",
     "Change",
-    "CompanyQuarterSummary",
     "ConvertibleTranche",
     "MarginBridge",
     "RecordCheck",
@@ -126,7 +124,6 @@ __all__ = [
     "cash_to_short_term_debt_ratio",
     "change",
     "change_pct",
-    "company_quarter_summary",
     "conversion_shares",
     "cost_per_btc_usd",
     "cost_stack_usd_per_btc",

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 
 import pandas as pd
 
+from mineresearch.dataset.periods import period_of, quarter_end, shift
 from mineresearch.metrics._common import as_float, divide
-from mineresearch.periods import period_of, quarter_end, shift
 
 SECONDS_PER_DAY = 86_400.0
 TWO_POW_32 = 2.0**32

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mineresearch.dataset.periods import parse_label, shift
 from mineresearch.metrics._common import as_float, divide
 from mineresearch.metrics.changes import change_pct
-from mineresearch.periods import parse_label, shift
 
 
 def realized_hashrate_ehs(company_btc: float, network_btc: float, network_hashrate_ehs: float) -> float:

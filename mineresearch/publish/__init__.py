@@ -1,0 +1,1 @@
+"""Exporters, HTML and PDF: turning an executed notebook into the published files."""

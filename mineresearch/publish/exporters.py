@@ -1,0 +1,180 @@
+"""nbconvert exporters for reader-facing reports: self-contained HTML and A4 PDF.
+
+``ReportHTMLExporter`` renders an executed report notebook with the ``mineresearch`` template
+(``templates/mineresearch``): no code, no prompts, no parameter cells, no stderr, no CDN assets,
+a title block from ``metadata.mineresearch``, a contents box and print CSS. ``ReportPDFExporter``
+prints that HTML with headless Chromium (see :mod:`mineresearch.publish.pdf`). Both are registered as
+nbconvert entry points, so ``jupyter nbconvert --to mineresearch_html|mineresearch_pdf`` works.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from traitlets import Set, Unicode, default
+
+from mineresearch.paths import templates_dir
+from mineresearch.publish.polish import polish_html
+
+REMOVED_CELL_TAGS = frozenset({"parameters", "injected-parameters", "remove-cell"})
+_CHART_MIMETYPE = re.compile(r"^application/vnd\.vega(lite)?\.v\d+(\+json|\.json)$")
+_SVG_TITLE = re.compile(r"role-title-text[^>]*>\s*<text[^>]*>([^<]+)</text>")
+
+
+def report_header(metadata: Mapping[str, Any]) -> str:
+    """Running-header text for a report: ``"Company (TICKER) · 2025Q2"``.
+
+    Args:
+        metadata: The notebook's metadata (``metadata.mineresearch`` is read when present).
+
+    Returns:
+        The header text, falling back on the title, the ticker or an empty string.
+    """
+    meta = metadata.get("mineresearch", {}) or {}
+    name = meta.get("company") or meta.get("ticker") or meta.get("title") or metadata.get("title") or ""
+    if meta.get("company") and meta.get("ticker"):
+        name = f"{meta['company']} ({meta['ticker']})"
+    return " \u00b7 ".join(part for part in (name, meta.get("period") or "") if part)
+
+
+class ReportCleanupPreprocessor(Preprocessor):
+    """Keep only what a reader should see.
+
+    Removes cells tagged ``parameters``, ``injected-parameters`` or ``remove-cell``; outputs of
+    cells tagged ``remove-output``; stderr streams; Vega/Vega-Lite specs (no JS in the page) and
+    the ``text/plain`` fallback of any output that has a richer form; code cells left without
+    output. A chart that has only a spec and its text fallback is dropped with a warning: its
+    static image is missing (the notebook must enable Altair's ``svg`` renderer).
+    """
+
+    remove_cell_tags = Set(set(REMOVED_CELL_TAGS), help="Cells with these tags are removed.").tag(config=True)
+    enabled = True
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Filter cells and outputs in place and return the notebook."""
+        kept = []
+        for cell in nb.cells:
+            tags = set(cell.get("metadata", {}).get("tags", []))
+            if tags & set(self.remove_cell_tags):
+                continue
+            if cell.cell_type == "code":
+                cell.outputs = [] if "remove-output" in tags else self._clean(cell.get("outputs", []))
+                if not cell.outputs:
+                    continue
+            kept.append(cell)
+        nb.cells = kept
+        return nb, resources
+
+    def _clean(self, outputs: list[NotebookNode]) -> list[NotebookNode]:
+        cleaned = []
+        for output in outputs:
+            if output.output_type == "stream" and output.get("name") == "stderr":
+                continue
+            if "data" in output:
+                data = output.data
+                had_chart = any(_CHART_MIMETYPE.match(k) for k in data)
+                for key in [k for k in data if _CHART_MIMETYPE.match(k)]:
+                    del data[key]
+                if len(data) > 1:
+                    data.pop("text/plain", None)
+                if had_chart and set(data) <= {"text/plain"}:
+                    self.log.warning("dropped a chart output without a static image (enable the svg renderer)")
+                    continue
+                if "image/svg+xml" in data:
+                    found = _SVG_TITLE.search(data["image/svg+xml"])
+                    alt = found.group(1).strip() if found else "Chart"
+                    output.setdefault("metadata", {})["mineresearch"] = {"alt": alt}
+            cleaned.append(output)
+        return cleaned
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """Self-contained, reader-facing HTML of an executed report notebook."""
+
+    export_from_notebook = "Research report (HTML)"
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "mineresearch"
+
+    @default("extra_template_basedirs")
+    def _default_extra_template_basedirs(self) -> list[str]:
+        return [str(templates_dir())]
+
+    @default("exclude_input")
+    def _exclude_input_default(self) -> bool:
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self) -> bool:
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self) -> bool:
+        return True
+
+    @default("embed_images")
+    def _embed_images_default(self) -> bool:
+        return True
+
+    def __init__(self, **kwargs: Any) -> None:
+        """Create the exporter and register the cleanup preprocessor (see ``HTMLExporter``)."""
+        super().__init__(**kwargs)
+        self.register_preprocessor(ReportCleanupPreprocessor(parent=self), enabled=True)
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """Render ``nb`` to HTML; the notebook passed in is not modified."""
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        return polish_html(html), resources
+
+
+class ReportPDFExporter(ReportHTMLExporter):
+    """A4 PDF of a report: the HTML of :class:`ReportHTMLExporter` printed by headless Chromium.
+
+    Each export starts and stops its own browser; a batch should keep one
+    :class:`mineresearch.publish.pdf.PdfPrinter` open and print every report's HTML with it instead.
+    """
+
+    export_from_notebook = "Research report (PDF)"
+    output_mimetype = "application/pdf"
+    chromium_path = Unicode(
+        None, allow_none=True, help="Chromium executable; default: mineresearch.publish.pdf.find_chromium()"
+    ).tag(config=True)
+
+    @default("file_extension")
+    def _file_extension_default(self) -> str:
+        return ".pdf"
+
+    @default("template_extension")
+    def _template_extension_default(self) -> str:
+        return ".html.j2"
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[bytes, dict[str, Any]]:
+        """Render ``nb`` to HTML, print it to PDF and return the PDF bytes."""
+        from mineresearch.publish.pdf import PdfPrinter, run_outside_event_loop
+
+        html, resources = super().from_notebook_node(nb, resources, **kw)
+        header = report_header(nb.metadata)
+
+        def render() -> bytes:
+            with tempfile.TemporaryDirectory(prefix="mineresearch-pdf-") as tmp:
+                html_path, pdf_path = Path(tmp) / "report.html", Path(tmp) / "report.pdf"
+                html_path.write_text(html, encoding="utf-8")
+                with PdfPrinter(executable=self.chromium_path) as printer:
+                    printer.print_html(html_path, pdf_path, header=header)
+                return pdf_path.read_bytes()
+
+        pdf = run_outside_event_loop(render)
+        resources["output_extension"] = ".pdf"
+        return pdf, resources

@@ -1,0 +1,49 @@
+"""Report HTML in process: one exporter per process, so its template is compiled once.
+
+A batch worker inherits a compiled exporter from its fork server (:mod:`mineresearch.run.worker_warmup`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mineresearch.exceptions import RenderError
+
+if TYPE_CHECKING:
+    import nbformat
+
+_EXPORTERS: dict[str, Any] = {}
+
+
+def html_exporter() -> Any:
+    """This process's one :class:`mineresearch.publish.exporters.ReportHTMLExporter`."""
+    if "html" not in _EXPORTERS:
+        from mineresearch.publish.exporters import ReportHTMLExporter
+
+        _EXPORTERS["html"] = ReportHTMLExporter()
+    return _EXPORTERS["html"]
+
+
+def warm_html_exporter() -> None:
+    """Compile the report template by rendering a small notebook (a batch's fork server does it ahead)."""
+    import nbformat
+
+    output = nbformat.v4.new_output("display_data", data={"text/html": "<table><tr><td>1</td></tr></table>"})
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## Warm-up\n\n*a* **b**"), nbformat.v4.new_code_cell("", outputs=[output]),
+    ])
+    nb.metadata["mineresearch"] = {"title": "warm-up", "period": "", "generated": "", "data_as_of": ""}
+    html_exporter().from_notebook_node(nb)
+
+
+def render_html(nb: nbformat.NotebookNode) -> str:
+    """The report page for an executed notebook.
+
+    Raises:
+        RenderError: The exporter failed (the message names the exception).
+    """
+    try:
+        body, _ = html_exporter().from_notebook_node(nb)
+    except Exception as exc:
+        raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
+    return str(body)

@@ -1,0 +1,1 @@
+"""Jobs, the runner, the batch build, the pool, the manifest and the index page."""

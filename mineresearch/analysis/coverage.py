@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from mineresearch.analysis.sections import SECTION_NAMES
 from mineresearch.dataset.vocabulary import METRICS
 
 if TYPE_CHECKING:
@@ -36,7 +37,8 @@ SECTION_REQUIREMENTS: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 """Section -> groups of metrics; each group needs at least one metric disclosed."""
 
-SECTIONS: tuple[str, ...] = tuple(SECTION_REQUIREMENTS)
+SECTIONS: tuple[str, ...] = SECTION_NAMES
+assert tuple(SECTION_REQUIREMENTS) == SECTION_NAMES, "coverage requirements and the section list out of step"
 
 
 def section_support(wide_row: pd.Series) -> dict[str, bool]:

@@ -12,21 +12,18 @@ from mineresearch.analysis.quarter import QuarterData, credits_usd, missing_name
 from mineresearch.analysis.sections import Breakevens, CostStack, Strategy, Treasury
 from mineresearch.metrics._common import divide
 from mineresearch.metrics.breakeven import (
-    DEFAULT_POOL_FEE_PCT,
-    DEFAULT_PUE,
     TARIFF_CHINA_2025_PCT,
     TARIFF_SE_ASIA_2025_PCT,
-    ForwardAssumptions,
-    asic_cash_path,
     asic_payback_days,
     breakeven_power_usd_per_mwh,
     cash_flow_stress_usd,
-    forward_assumptions_for,
     landed_capex_usd,
     margin_grid_price_x_hashrate,
     margin_grid_price_x_power,
 )
 from mineresearch.metrics.costs import electricity_cost_usd_per_btc, hashcost_usd_per_ph_day, split_sga_usd
+from mineresearch.metrics.forward import ForwardAssumptions, forward_assumptions_for
+from mineresearch.metrics.payback import DEFAULT_POOL_FEE_PCT, DEFAULT_PUE, asic_cash_path
 from mineresearch.metrics.strategy import (
     REFERENCE_ASIC_HASHRATE_THS,
     REFERENCE_ASIC_POWER_KW,
@@ -257,7 +254,7 @@ def forward_assumptions(
     pue: float = DEFAULT_PUE,
     next_halving_month: str | None = None,
 ) -> ForwardAssumptions:
-    """The report's forward assumptions (``breakeven.forward_assumptions_for`` on the network table)."""
+    """The report's forward assumptions (``forward.forward_assumptions_for`` on the network table)."""
     return forward_assumptions_for(
         q.network,
         q.period,
@@ -293,7 +290,7 @@ def build_strategy(
 ) -> Strategy:
     """Section 9: HPC share, capacity, revenue mix and the tariff cases on the reference ASIC.
 
-    Every tariff case runs :func:`breakeven.asic_cash_path` with the same ``forward`` assumptions
+    Every tariff case runs :func:`payback.asic_cash_path` with the same ``forward`` assumptions
     (difficulty growth, the next halving, pool fee, PUE); the static payback stays as a comparison.
     """
     forward = forward or forward_assumptions(q)

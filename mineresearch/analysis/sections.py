@@ -14,8 +14,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mineresearch.metrics.breakeven import ForwardAssumptions
+from mineresearch.metrics.forward import ForwardAssumptions
 from mineresearch.metrics.production import RecordCheck
+
+SECTION_NAMES: tuple[str, ...] = (
+    "headline", "kpis", "output_vs_profit", "margin_bridge", "cost_stack", "network", "breakevens", "treasury",
+    "strategy", "checklist", "sources",
+)
+"""The eleven sections of a company report, in report order (DESIGN.md 1-11): the one list of them."""
 
 
 @dataclass(frozen=True)
@@ -305,7 +311,7 @@ class Strategy:
             revenue_hpc, revenue_other, revenue_total``.
         tariff_scenarios: the reference ASIC (``strategy.REFERENCE_ASIC_*``) bought at the end of the
             quarter, at the quarter's hashprice and the power price of section 7, under ``forward``
-            (``breakeven.asic_cash_path``); columns ``scenario, tariff_rate_pct, landed_capex_usd,
+            (``payback.asic_cash_path``); columns ``scenario, tariff_rate_pct, landed_capex_usd,
             capex_usd_per_th, static_payback_days, payback_days`` (``inf`` = does not pay back),
             ``payback_status, cash_12m_usd, cash_24m_usd, cash_36m_usd`` (cumulative cash net of the
             landed cost) and ``shutdown_month`` (NaN = runs to the horizon); empty without a power

@@ -27,6 +27,7 @@ from mineresearch.analysis.operations import (
 from mineresearch.analysis.quarter import QuarterData
 from mineresearch.analysis.risk import build_breakevens, build_strategy, build_treasury, forward_assumptions
 from mineresearch.analysis.sections import (
+    SECTION_NAMES,
     Breakevens,
     Checklist,
     CostStack,
@@ -40,7 +41,8 @@ from mineresearch.analysis.sections import (
     Treasury,
 )
 from mineresearch.dataset.periods import parse_label
-from mineresearch.metrics.breakeven import DEFAULT_POOL_FEE_PCT, DEFAULT_PUE, TARIFF_SE_ASIA_2025_PCT
+from mineresearch.metrics.breakeven import TARIFF_SE_ASIA_2025_PCT
+from mineresearch.metrics.payback import DEFAULT_POOL_FEE_PCT, DEFAULT_PUE
 from mineresearch.metrics.treasury import DEFAULT_SHOCKS_PCT
 
 
@@ -98,20 +100,7 @@ class CompanyQuarterSummary:
 
     def sections(self) -> dict[str, object]:
         """The eleven sections in report order, by attribute name."""
-        names = (
-            "headline",
-            "kpis",
-            "output_vs_profit",
-            "margin_bridge",
-            "cost_stack",
-            "network",
-            "breakevens",
-            "treasury",
-            "strategy",
-            "checklist",
-            "sources",
-        )
-        return {name: getattr(self, name) for name in names}
+        return {name: getattr(self, name) for name in SECTION_NAMES}
 
 
 def company_quarter_summary(
@@ -139,11 +128,11 @@ def company_quarter_summary(
             the company's disclosed power cost (and the scenarios are "not disclosed" without it).
         tariff_rate_pct: an extra tariff scenario for the reference ASIC's payback, in percent.
         difficulty_growth_pct_per_month: network difficulty growth for the payback cases, % a month;
-            None takes the trailing year on file (``breakeven.trailing_difficulty_growth_pct_per_month``).
+            None takes the trailing year on file (``forward.trailing_difficulty_growth_pct_per_month``).
         pool_fee_pct: pool fee for the payback cases and the break-even power price, %.
         pue: power usage effectiveness for the payback cases and the break-even power price.
         next_halving_month: ``YYYY-MM`` of the next halving; None estimates it from the block rate on
-            file (``breakeven.estimate_next_halving``).
+            file (``forward.estimate_next_halving``).
 
     Returns:
         The summary. It never raises for sparse data: a company with only net income on file gets a

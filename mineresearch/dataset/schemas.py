@@ -154,7 +154,7 @@ def _network_column(name: str) -> pa.Column:
 
 NETWORK_SCHEMA = pa.DataFrameSchema(
     {name: _network_column(name) for name in NETWORK_COLUMNS},
-    index=pa.Index(str, pa.Check.str_matches(r"^\d{4}Q[1-4]$"), name="period", unique=True),
+    index=pa.Index(str, pa.Check.str_matches(periods.LABEL_RE.pattern), name="period", unique=True),
     strict=True,
     ordered=True,
     name="network_quarterly",

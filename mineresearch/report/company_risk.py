@@ -168,7 +168,7 @@ def show_strategy(report: Any) -> None:
 
 
 def forward_assumptions_text(f: Any, *, hashprice: float, power: float) -> str:
-    """The assumptions of the payback cases, in one paragraph (``breakeven.ForwardAssumptions``)."""
+    """The assumptions of the payback cases, in one paragraph (``forward.ForwardAssumptions``)."""
     growth = f.difficulty_growth_pct_per_month
     basis = "a report parameter" if f.growth_basis == "report parameter" else f"the {f.growth_basis}"
     direction = "falls" if growth >= 0 else "rises"

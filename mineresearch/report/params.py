@@ -12,15 +12,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from mineresearch.dataset import periods
 from mineresearch.exceptions import ParameterError
 
-PERIOD_RE = re.compile(r"^(19|20)\d\dQ[1-4]$")
+PERIOD_RE = periods.LABEL_RE  # the one period grammar (dataset/periods.py)
 TICKER_RE = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
 
 
 def _check_period(value: str) -> str:
     value = value.strip().upper()
-    if not PERIOD_RE.match(value):
+    if not PERIOD_RE.match(value) or not 1900 <= int(value[:4]) <= 2099:
         raise ValueError(f"period must look like 2025Q2, got {value!r}")
     return value
 

@@ -16,6 +16,8 @@ from mineresearch.exceptions import ParameterError
 
 PERIOD_RE = re.compile(r"^(19|20)\d\dQ[1-4]$")
 TICKER_RE = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
+MAX_PRICE_SHOCKS = 12
+"""More shocks than this would make the stress tables unreadable (and the charts too large to draw)."""
 
 
 def _check_period(value: str) -> str:
@@ -52,9 +54,10 @@ class ReportParams(_Params):
         (-20.0, -40.0, -60.0), description="BTC price shocks for the drawdown and stress tables, in percent."
     )
     power_price_usd_per_mwh: float | None = Field(
-        None, gt=0, le=1000, description="Scenario power price; None = the disclosed one."
+        None, gt=0, le=1000, allow_inf_nan=False, description="Scenario power price; None = the disclosed one."
     )
-    tariff_rate_pct: float = Field(21.6, ge=0, le=200, description="ASIC import tariff (payback case).")
+    tariff_rate_pct: float = Field(21.6, ge=0, le=200, allow_inf_nan=False,
+                                   description="ASIC import tariff (payback case).")
 
     @field_validator("ticker")
     @classmethod
@@ -69,6 +72,8 @@ class ReportParams(_Params):
     def _check_shocks(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if not value:
             raise ValueError("give at least one price shock")
+        if len(value) > MAX_PRICE_SHOCKS:
+            raise ValueError(f"give at most {MAX_PRICE_SHOCKS} price shocks, not {len(value)}")
         for shock in value:
             if not -100.0 < shock < 1000.0:
                 raise ValueError(f"price shock {shock}% is outside (-100, 1000)")
@@ -107,6 +112,10 @@ def parse_cli_values(pairs: list[str]) -> dict[str, Any]:
         except json.JSONDecodeError:
             value = raw
         if name.strip() == "btc_price_shocks_pct" and isinstance(value, str):
-            value = [float(v) for v in value.split(",") if v.strip()]
+            try:
+                value = [float(v) for v in value.split(",") if v.strip()]
+            except ValueError:
+                raise ParameterError(f"btc_price_shocks_pct: expected comma-separated numbers such as -20,-40, "
+                                     f"got {raw!r}") from None
         out[name.strip()] = value
     return out

@@ -58,6 +58,9 @@ def _rows(path: Path, needed: tuple[str, ...]) -> list[dict[str, str]]:
     An unreadable file (missing, empty, binary, not UTF-8, oversized, a missing column) is a
     ``DataValidationError`` with the same problems ``mineresearch data validate`` lists for it.
     """
-    from mineresearch.csvfile import read_csv_table
+    from mineresearch.csvfile import read_csv_table, read_data_file
 
-    return read_csv_table(path, required=needed).records()
+    table = read_data_file(path)
+    if any(c not in table.header for c in needed):
+        table = read_csv_table(path, needed)  # another file name: check the columns asked for
+    return table.records()

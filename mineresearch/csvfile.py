@@ -27,6 +27,13 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_CELL_CHARS = 20_000
 """Longer cells are refused (a note or an address never needs more)."""
 _BOM = b"\xef\xbb\xbf"
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "companies.csv": ("ticker", "name", "cik", "cik_source", "fiscal_year_end", "notes"),
+    "facts.csv": ("ticker", "period", "fiscal_period", "period_end", "metric", "line_item", "value", "unit",
+                  "source_url", "source_type", "restated", "precision"),
+}
+"""The columns each file's header must name (the schemas' required columns; a test keeps them in step).
+The catalog checks them too, so a file the validator calls headless is refused by both."""
 
 
 @dataclass(frozen=True)
@@ -85,12 +92,15 @@ def _decode(path: Path, data: bytes) -> str:
                           "save the file as UTF-8", row=line) from None
 
 
-def read_csv_table(path: str | Path, required: tuple[str, ...] = ()) -> CsvTable:
+def read_csv_table(path: str | Path, required: tuple[str, ...] = (), *, rows_needed: bool = False,
+                   allowed: tuple[str, ...] | None = None) -> CsvTable:
     """Read a data CSV file; raise one ``DataValidationError`` listing what makes it unreadable.
 
     Args:
         path: the file.
         required: columns the header must name (a missing one is a problem naming it).
+        rows_needed: a file with a header but no row is a problem too (:func:`no_rows_problem`).
+        allowed: every column the header may name (None: any); another one is an unexpected column.
     """
     path = Path(path)
     text = _decode(path, _read_bytes(path))
@@ -126,18 +136,43 @@ def read_csv_table(path: str | Path, required: tuple[str, ...] = ()) -> CsvTable
             problems.append(Problem(str(path), start, None, f"not valid CSV, an unbalanced quote? ({exc})"))
     finally:
         csv.field_size_limit(limit)
-    problems = _header_problems(path, header, header_line if header else 1, required) + problems
+    problems = _header_problems(path, header, header_line if header else 1, required, allowed) + problems
+    if rows_needed and not rows and not problems:
+        problems.append(no_rows_problem(path))
     if problems:
         raise DataValidationError(problems)
     return CsvTable(path, header, rows, lines, text)
 
 
-def _header_problems(path: Path, header: list[str], line: int, required: tuple[str, ...]) -> list[Problem]:
+def no_rows_problem(path: Path) -> Problem:
+    """``facts.csv: no facts: the file has a header but no rows``."""
+    return Problem(str(path), None, None, f"no {path.stem}: the file has a header but no rows")
+
+
+def read_data_file(path: Path, allowed: tuple[str, ...] | None = None) -> CsvTable:
+    """A companies or facts file as both the validator and the catalog read it (required columns, rows).
+
+    The validator also passes ``allowed`` (the schema's columns, optional ones included); the catalog,
+    which knows no schema, accepts unexpected columns and leaves them to the validator.
+    """
+    return read_csv_table(path, REQUIRED_COLUMNS.get(path.name, ()), rows_needed=path.name in REQUIRED_COLUMNS,
+                          allowed=allowed)
+
+
+def _header_problems(path: Path, header: list[str], line: int, required: tuple[str, ...],
+                     allowed: tuple[str, ...] | None) -> list[Problem]:
     out = [Problem(str(path), line, name, "column appears more than once in the header")
            for name in sorted({n for n in header if header.count(n) > 1})]
     out += [Problem(str(path), line, name, "column missing from the header") for name in required
             if name not in header]
+    if allowed is not None:
+        out += [unexpected_column(path, line, name, allowed) for name in header if name not in allowed]
     return out
+
+
+def unexpected_column(path: Path, line: int, name: str, allowed: tuple[str, ...]) -> Problem:
+    """``facts.csv, row 1, column 'extra': unexpected column (the columns are: ...)``."""
+    return Problem(str(path), line, name, f"unexpected column (the columns are: {', '.join(allowed)})")
 
 
 def is_readable_file(path: Path) -> bool:

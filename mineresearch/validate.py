@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from mineresearch import bounds, periods, schemas
-from mineresearch.csvfile import CsvTable, read_csv_table
+from mineresearch.csvfile import CsvTable, no_rows_problem, read_csv_table, read_data_file, unexpected_column
 from mineresearch.exceptions import DataValidationError, Problem
 from mineresearch.vocabulary import METRICS
 
@@ -135,9 +135,7 @@ def _header_problems(schema: object, table: CsvTable) -> list[Problem]:
     out = [Problem(file, 1, name, "column missing from the header") for name, col in columns.items()
            if getattr(col, "required", True) and name not in table.header]
     if getattr(schema, "strict", False):
-        known = ", ".join(columns)
-        out += [Problem(file, 1, name, f"unexpected column (the columns are: {known})")
-                for name in table.header if name not in columns]
+        out += [unexpected_column(table.path, 1, name, tuple(columns)) for name in table.header if name not in columns]
     return out
 
 
@@ -151,13 +149,13 @@ def _run(schema: object, frame: pd.DataFrame, file: str, lines: list[int] | None
     return []
 
 
-def _checked(schema: object, table: CsvTable, what: str) -> list[Problem]:
+def _checked(schema: object, table: CsvTable) -> list[Problem]:
     """Header first (a missing column would make every row-wide check fail), then every cell."""
     problems = _header_problems(schema, table)
     if problems:
         return problems
     if not table.rows:
-        return [Problem(str(table.path), None, None, f"no {what}: the file has a header but no rows")]
+        return [no_rows_problem(table.path)]
     return _run(schema, _frame(table), str(table.path), table.lines)
 
 
@@ -217,8 +215,7 @@ def network_problems(table: CsvTable) -> list[Problem]:
     file = str(table.path)
     wanted = ["period", *NETWORK_COLUMNS]
     problems = [Problem(file, 1, name, "column missing from the header") for name in wanted if name not in table.header]
-    problems += [Problem(file, 1, name, f"unexpected column (the columns are: {', '.join(wanted)})")
-                 for name in table.header if name not in wanted]
+    problems += [unexpected_column(table.path, 1, name, tuple(wanted)) for name in table.header if name not in wanted]
     if problems:
         return problems
     today = bounds.today()
@@ -300,9 +297,10 @@ def _typed_facts(frame: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
-def _read(path: Path, problems: list[Problem]) -> CsvTable | None:
+def _read(path: Path, problems: list[Problem], schema: object) -> CsvTable | None:
+    columns = tuple(getattr(schema, "columns", {}))
     try:
-        return read_csv_table(path)
+        return read_data_file(path, columns if getattr(schema, "strict", False) else None)
     except DataValidationError as exc:
         problems += exc.problems
         return None
@@ -316,16 +314,16 @@ def validate_folder(path: str | Path) -> Tables:
     """
     folder = Path(path)
     problems: list[Problem] = []
-    companies = _read(folder / COMPANIES_FILE, problems)
-    facts = _read(folder / FACTS_FILE, problems)
+    companies = _read(folder / COMPANIES_FILE, problems, schemas.companies_schema())
+    facts = _read(folder / FACTS_FILE, problems, schemas.facts_schema(()))
     fiscal_years: dict[str, str] | None = None
     if companies is not None:
         before = len(problems)
-        problems += _checked(schemas.companies_schema(), companies, "companies")
+        problems += _checked(schemas.companies_schema(), companies)
         if len(problems) == before or "ticker" in companies.header:
             fiscal_years = {r["ticker"]: r.get("fiscal_year_end", "") for r in companies.records()}
     if facts is not None:
-        found = _checked(schemas.facts_schema(sorted(fiscal_years or ())), facts, "facts")
+        found = _checked(schemas.facts_schema(sorted(fiscal_years or ())), facts)
         if fiscal_years is None:  # without a companies file every ticker would be "unknown": say it once
             found = [p for p in found if not (p.column == "ticker" and "unknown ticker" in p.message)]
         problems += found

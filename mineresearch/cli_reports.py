@@ -79,7 +79,7 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
     from mineresearch.jobs import ReportJob
     from mineresearch.output_lock import output_lock
     from mineresearch.params import ReportParams, parse_cli_values, parse_params
-    from mineresearch.runner import run_report
+    from mineresearch.runner import check_job, run_report
 
     try:
         given = parse_cli_values(list(params))
@@ -95,6 +95,7 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
             values["data_path"] = str(Path(str(folder)).resolve())
             load_dataset(values["data_path"])  # another folder is validated in full before anything runs
         job = ReportJob(parse_params(ReportParams, values), _formats(fmt))  # type: ignore[arg-type]
+        check_job(job)  # an unknown ticker or quarter is refused before the reports folder is touched
         t0 = time.perf_counter()
         with output_lock(output):
             result = run_report(job, output, engine_name=engine)

@@ -111,7 +111,9 @@ def parse_cli_values(pairs: list[str]) -> dict[str, Any]:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:
             value = raw
-        if name.strip() == "btc_price_shocks_pct" and isinstance(value, str):
+        if name.strip() == "btc_price_shocks_pct" and isinstance(value, int | float):
+            value = [value]  # one shock: -p btc_price_shocks_pct=-30
+        elif name.strip() == "btc_price_shocks_pct" and isinstance(value, str):
             try:
                 value = [float(v) for v in value.split(",") if v.strip()]
             except ValueError:

@@ -108,7 +108,7 @@ def facts_schema(tickers: Iterable[str]) -> pa.DataFrameSchema:
             "line_item": _text(),
             "value": _text(pa.Check(_is_number, error="value is not a number, or not a finite one")),
             "unit": _text(),
-            "source_url": _matching(r"^https?://\S+$", "source_url missing or not an address"),
+            "source_url": _matching(r"^https?://[^\s\"<>]+$", "source_url missing or not an address"),
             "source_type": _among(SOURCE_TYPES, "source_type must be primary, secondary or low"),
             "restated": _among(("True", "False"), "restated must be True or False"),
             "precision": _text(pa.Check(_is_positive, error="precision must be a positive number")),

@@ -67,7 +67,7 @@ def remove_stale_dirs(base: str | None = None) -> list[str]:
     longer exists and the folder belongs to this user.
     """
     base = base or tempfile.gettempdir()
-    removed = []
+    removed: list[str] = []
     try:
         names = os.listdir(base)
     except OSError:

@@ -159,6 +159,7 @@ CASES: dict[str, tuple[Spoil, str, int | None, str | None, str]] = {
                                 "expected FY2025Q3"),
     "fiscal-label-form": (cell(F, 17, "fiscal_period", "Q3"), F, 17, "fiscal_period", "FYyyyyQn"),
     "url-javascript": (cell(F, 6, "source_url", "javascript:alert(1)"), F, 6, "source_url", "not an address"),
+    "url-markup": (cell(F, 6, "source_url", 'https://x.example/"><script>'), F, 6, "source_url", "not an address"),
     "url-empty": (cell(F, 6, "source_url", ""), F, 6, "source_url", "not an address"),
     "source-type": (cell(F, 6, "source_type", "bogus"), F, 6, "source_type", "primary, secondary or low"),
     "restated-yes": (cell(F, 6, "restated", "yes"), F, 6, "restated", "True or False"),

@@ -21,7 +21,9 @@ from pathlib import Path
 from mineresearch.exceptions import OutputBusyError, OutputError
 
 LOCK_NAME = ".mineresearch.lock"
-_TEMP_PATTERNS = (".*.tmp.*", ".*.tmp")
+_ROOT_TEMPS = (".manifest.*.tmp", ".manifest.json.*.tmp", ".index.html.tmp", ".index.html.*.tmp")
+_REPORT_TEMPS = (".*.tmp.*",)  # .<stem>[.<pid>-<hex>].tmp.<fmt> and .<stem>.<pid>-<hex>.print.tmp.html
+_REPORT_FOLDERS = "[12][0-9][0-9][0-9]Q[1-4]/*/"
 
 
 def describe_os_error(exc: OSError) -> str:
@@ -97,11 +99,14 @@ def _write_holder(fd: int) -> None:
 def clean_stale_temps(root: Path) -> list[Path]:
     """Remove hidden temporary files a killed writer left in ``root`` and its report folders.
 
-    Only call this while holding the lock: then no other writer can own them.
+    Only the names this package writes are touched: the manifest's and index's temporary files in ``root``,
+    and hidden ``.*.tmp.*`` files in ``root/<YYYYQn>/<name>/``. Only call this while holding the lock: then
+    no other writer can own them.
     """
     removed = []
-    for folder in (root, *root.glob("*/*/")):
-        for pattern in _TEMP_PATTERNS:
+    places = [(root, _ROOT_TEMPS), *((folder, _REPORT_TEMPS) for folder in root.glob(_REPORT_FOLDERS))]
+    for folder, patterns in places:
+        for pattern in patterns:
             for path in folder.glob(pattern):
                 if path.is_file() and path.name != LOCK_NAME:
                     with contextlib.suppress(OSError):

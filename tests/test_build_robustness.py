@@ -48,7 +48,9 @@ def test_taking_the_lock_removes_what_a_killed_writer_left(tmp_path: Path) -> No
     folder.mkdir(parents=True)
     stale = [folder / ".CIFR-2025Q2.tmp.html", folder / ".CIFR-2025Q2.123-abc.tmp.ipynb",
              tmp_path / ".manifest.json.x1.tmp", tmp_path / ".index.html.tmp"]
-    keep = [folder / "CIFR-2025Q2.html", folder / "CIFR-2025Q2.failed.ipynb", tmp_path / "manifest.json"]
+    (tmp_path / "notes" / "misc").mkdir(parents=True)
+    keep = [folder / "CIFR-2025Q2.html", folder / "CIFR-2025Q2.failed.ipynb", tmp_path / "manifest.json",
+            tmp_path / "notes" / "misc" / ".draft.tmp.txt", tmp_path / ".other.tmp"]  # not ours: left alone
     for path in (*stale, *keep):
         path.write_text("x")
     with output_lock(tmp_path):

@@ -175,7 +175,7 @@ def _marked(mark: str) -> list[psutil.Process]:
 
 
 def _build_cmd(out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "mineresearch", "build", "2025Q2", "--only", "CIFR,MARA,RIOT", "--no-sector",
+    return [sys.executable, "-m", "mineresearch", "build", "2025Q2", "--only", "CIFR,MARA,RIOT,CLSK", "--no-sector",
             "--format", "html", "--jobs", "2", "--output", str(out), *extra]
 
 
@@ -222,7 +222,7 @@ def test_sigkill_of_a_build_leaves_no_process_and_the_next_build_runs_clean(tmp_
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     entries = _manifest(out)
-    assert sorted(entries) == ["CIFR-2025Q2", "MARA-2025Q2", "RIOT-2025Q2"]
+    assert sorted(entries) == ["CIFR-2025Q2", "CLSK-2025Q2", "MARA-2025Q2", "RIOT-2025Q2"]
     assert all(e["status"] == "ok" for e in entries.values())
     for stem in finished:  # what the killed build finished was kept, not rebuilt
         assert f"skipped {stem}" in " ".join(done.stderr.split()), done.stderr

@@ -143,6 +143,20 @@ def test_stale_zygote_folders_of_dead_owners_are_removed(tmp_path: Path) -> None
     assert live.exists() and other.exists()
 
 
+def test_stale_kernel_sockets_of_dead_owners_are_removed(tmp_path: Path) -> None:
+    from mineresearch.kernels import ipc_endpoint, remove_stale_endpoints
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"mr-kernel-{dead.stdout.strip()}-0123456789ab-1"
+    live = tmp_path / f"mr-kernel-{os.getpid()}-0123456789ab-1"
+    old = tmp_path / "mr-kernel-0123456789ab-1"
+    for path in (stale, live, old):
+        path.write_text("")
+    assert remove_stale_endpoints(str(tmp_path)) == [str(stale)]
+    assert live.exists() and old.exists()
+    assert Path(ipc_endpoint()).name.startswith(f"mr-kernel-{os.getpid()}-")
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux only")
 def test_a_child_that_asked_dies_with_its_parent() -> None:
     child = "from mineresearch.lifetime import die_with_parent; import time; die_with_parent(); time.sleep(60)"

@@ -5,7 +5,9 @@ MineResearchError
  +-- ParameterError           report parameters refused before papermill runs
  +-- ReportExecutionError     a notebook cell failed (names the cell)
  +-- RenderError              HTML or PDF rendering failed
-      +-- BrowserNotFoundError  no Chromium for the PDF (says how to install it)
+ |    +-- BrowserNotFoundError  no Chromium for the PDF (says how to install it)
+ +-- OutputError              the reports folder cannot be written (full disk, read-only, not a folder)
+      +-- OutputBusyError       another build holds the reports folder's lock (names it)
 """
 
 from __future__ import annotations
@@ -58,3 +60,11 @@ class RenderError(MineResearchError):
 
 class BrowserNotFoundError(RenderError):
     """No Chromium executable was found for printing PDFs."""
+
+
+class OutputError(MineResearchError):
+    """The reports folder, its manifest or its index cannot be written; what was there is left whole."""
+
+
+class OutputBusyError(OutputError):
+    """Another build or report is writing into the same reports folder (the message names it)."""

@@ -86,7 +86,7 @@ def coverage_command(period: str | None, path: Path | None) -> None:
     if not console.is_terminal:  # piped output: wide enough for ten quarters
         console = Console(width=140)
     if table.empty:
-        click.echo(f"no facts for {period}" if period else "no facts")
+        click.echo(f"error: no facts for {period}" if period else "error: no facts", err=True)
         raise SystemExit(1)
     if period is None:
         console.print(_matrix(table, len(SECTIONS)))

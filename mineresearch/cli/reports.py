@@ -17,8 +17,48 @@ def _formats(value: str) -> tuple[str, ...]:
     out = tuple(v.strip().lower() for v in value.split(",") if v.strip())
     bad = [v for v in out if v not in FORMATS]
     if bad:
-        raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from html, pdf")
+        raise click.BadParameter(f"unknown format(s) {', '.join(bad)}; choose from html, pdf", param_hint="'--format'")
+    if not out:
+        raise click.BadParameter("give at least one format: html, pdf, or html,pdf", param_hint="'--format'")
     return out
+
+
+RESERVED_PARAMS = ("ticker", "period", "static_charts")
+"""Parameters the command line sets itself; ``-p`` may not override them."""
+
+
+def _chosen_periods(on_file: list[str], periods: tuple[str, ...]) -> list[str]:
+    """The quarters named on the command line, each checked: a label, and with figures on file."""
+    from mineresearch.dataset.periods import is_label
+    from mineresearch.exceptions import ParameterError
+
+    chosen = []
+    for given in periods:
+        label = given.strip().upper()
+        if not is_label(label):
+            raise ParameterError(f"not a quarter: {given!r} (expected a label such as 2025Q2)")
+        if label not in on_file:
+            raise ParameterError(f"no figures on file for {label}; quarters on file: {', '.join(on_file)}")
+        chosen.append(label)
+    return list(dict.fromkeys(chosen))
+
+
+def _only(value: str | None, known: list[str], chosen: list[str]) -> list[str] | None:
+    """``--only`` entries (``TICKER`` or ``TICKER:PERIOD``), each naming a known company and a chosen quarter."""
+    from mineresearch.exceptions import ParameterError
+
+    if value is None:
+        return None
+    entries = [v.strip().upper() for v in value.split(",") if v.strip()]
+    if not entries:
+        raise ParameterError("--only names no company; give TICKER or TICKER:PERIOD, comma-separated")
+    for entry in entries:
+        ticker, _, period = entry.partition(":")
+        if ticker not in known:
+            raise ParameterError(f"--only: unknown ticker {ticker!r}; known: {', '.join(known)}")
+        if period and period not in chosen:
+            raise ParameterError(f"--only: {entry} names a quarter that is not being built ({', '.join(chosen)})")
+    return entries
 
 
 @click.command("report")
@@ -35,20 +75,30 @@ def _formats(value: str) -> tuple[str, ...]:
 def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], output: Path,
                data_path: str | None, engine: str | None) -> None:
     """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2)."""
+    from mineresearch.exceptions import ParameterError
     from mineresearch.report.params import ReportParams, parse_cli_values, parse_params
     from mineresearch.run.jobs import ReportJob
-    from mineresearch.run.runner import run_report
+    from mineresearch.run.output_lock import output_lock
+    from mineresearch.run.runner import check_job, run_report
 
     try:
-        values = {**parse_cli_values(list(params)), "ticker": ticker, "period": period, "static_charts": True}
-        if data_path:
+        given = parse_cli_values(list(params))
+        reserved = [name for name in RESERVED_PARAMS if name in given]
+        if reserved:
+            raise ParameterError(f"-p {', '.join(reserved)}: set by the command itself (TICKER and PERIOD are its "
+                                 "arguments; report charts are always static)")
+        values = {**given, "ticker": ticker, "period": period, "static_charts": True}
+        folder = data_path or values.get("data_path")
+        if folder:
             from mineresearch.dataset.load import load_dataset
 
-            values["data_path"] = str(Path(data_path).resolve())
+            values["data_path"] = str(Path(str(folder)).resolve())
             load_dataset(values["data_path"])  # another folder is validated in full before anything runs
         job = ReportJob(parse_params(ReportParams, values), _formats(fmt))  # type: ignore[arg-type]
+        check_job(job)  # an unknown ticker or quarter is refused before the reports folder is touched
         t0 = time.perf_counter()
-        result = run_report(job, output, engine_name=engine)
+        with output_lock(output):
+            result = run_report(job, output, engine_name=engine)
     except MineResearchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -78,20 +128,32 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
 
     The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
     (any fact in the year to that quarter) have their statements on file (revenue and net income).
+
+    One build at a time writes into an --output folder: a second one is refused, naming the first. Each
+    report is recorded in OUTPUT/manifest.json as it ends, so an interrupted build keeps what it finished.
     """
     from mineresearch.cli.progress import BuildProgress
     from mineresearch.dataset.load import load_dataset
+    from mineresearch.exceptions import ParameterError
     from mineresearch.run.build import build
+    from mineresearch.run.output_lock import prepare_folder
 
     data_path = str(Path(data_path).resolve()) if data_path else None
+    formats = _formats(fmt)
     try:
         ds = load_dataset(data_path)
-        chosen = ds.periods() if all_periods else [p.upper() for p in periods] or [ds.latest_period()]
+        if all_periods and periods:
+            raise ParameterError("give quarters or --all, not both")
+        chosen = ds.periods() if all_periods else _chosen_periods(ds.periods(), periods) or [ds.latest_period()]
+        wanted = _only(only, list(ds.companies.index), chosen)
+        if wanted and not any(t in wanted or f"{t}:{p}" in wanted for p in chosen for t in ds.tickers(p)):
+            raise ParameterError(f"nothing to build: no company in --only {only} has figures for {', '.join(chosen)}")
+        prepare_folder(output)  # a file in the way or a read-only disk: one line before any progress bar
         t0 = time.perf_counter()
         with BuildProgress() as ui:
-            summary = build(chosen, output, formats=_formats(fmt), jobs=jobs, force=force, data_path=data_path,
+            summary = build(chosen, output, formats=formats, jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
-                            only=only.split(",") if only else None, sector=not no_sector,
+                            only=wanted, sector=not no_sector,
                             on_event=ui.on_event, on_result=ui.on_result)
         ui.print_summary(summary, time.perf_counter() - t0)
     except MineResearchError as exc:
@@ -120,8 +182,12 @@ def list_cmd(data_path: str | None) -> None:
         table.add_row(ticker, str(ds.companies.loc[ticker, "name"]), str(len(periods)),
                       periods[0] if periods else "-", periods[-1] if periods else "-")
     Console().print(table)
+    try:
+        default = ds.latest_period()
+    except ValueError as exc:
+        default = f"none ({exc})"
     click.echo(f"latest quarter with data: {ds.periods()[-1] if ds.periods() else '-'}; default quarter of a build "
-               f"(most covered companies with statements on file): {ds.latest_period()}")
+               f"(most covered companies with statements on file): {default}")
 
 
 def register(cli: click.Group) -> None:

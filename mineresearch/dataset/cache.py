@@ -32,12 +32,19 @@ def cache_dir() -> Path | None:
 
 
 def content_key(folder: Path) -> str:
-    """Hash of the data files' bytes plus the package and pandas versions."""
+    """Hash of the data files' bytes, the package, pandas and validation-rule versions, and today's date.
+
+    The date is part of the key because a rule depends on it (no quarter may end after the day the data is
+    read): tables validated yesterday are validated again today.
+    """
     import pandas as pd
 
     from mineresearch import __version__
+    from mineresearch.dataset import bounds
+    from mineresearch.dataset.validate import RULES_VERSION
 
-    digest = hashlib.sha256(f"{__version__}|{pd.__version__}".encode())
+    stamp = f"{__version__}|{pd.__version__}|rules {RULES_VERSION}|{bounds.today().isoformat()}"
+    digest = hashlib.sha256(stamp.encode())
     for name in FILES:
         path = folder / name
         digest.update(name.encode())

@@ -1,4 +1,5 @@
-"""A quick look-up of what is on file (company names, quarters per ticker), read with the csv module.
+"""A quick look-up of what is on file (company names, quarters per ticker), read with the csv module
+through the same reader as the validator (:mod:`mineresearch.dataset.csvfile`), so both refuse the same files.
 
 The runner needs only this before a kernel starts and for the title block; reading it costs milliseconds,
 where loading and validating the whole dataset (pandas and pandera) costs a few hundred. Full validation
@@ -7,7 +8,6 @@ still happens wherever figures are used (``load_dataset``) and in ``mineresearch
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,14 +53,14 @@ def _read(folder: Path) -> Catalog:
 
 
 def _rows(path: Path, needed: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of a CSV file; a missing file or column is a ``DataValidationError`` that names it."""
-    from mineresearch.exceptions import DataValidationError, Problem
+    """The rows of a CSV file, read exactly as the validator reads it (:mod:`mineresearch.dataset.csvfile`).
 
-    if not path.is_file():
-        raise DataValidationError([Problem(str(path), None, None, "file not found")])
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in needed if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataValidationError([Problem(str(path), 1, c, "column missing from the header") for c in missing])
-        return list(reader)
+    An unreadable file (missing, empty, binary, not UTF-8, oversized, a missing column) is a
+    ``DataValidationError`` with the same problems ``mineresearch data validate`` lists for it.
+    """
+    from mineresearch.dataset.csvfile import read_csv_table, read_data_file
+
+    table = read_data_file(path)
+    if any(c not in table.header for c in needed):
+        table = read_csv_table(path, needed)  # another file name: check the columns asked for
+    return table.records()

@@ -45,7 +45,8 @@ def _numeric(series: pd.Series) -> pd.Series:
 
 
 def _is_number(series: pd.Series) -> pd.Series:
-    return _numeric(series).notna()
+    numbers = _numeric(series)
+    return numbers.notna() & numbers.abs().lt(float("inf"))  # inf, -inf and 1e400 are not figures
 
 
 def _is_positive(series: pd.Series) -> pd.Series:
@@ -111,9 +112,9 @@ def facts_schema(tickers: Iterable[str]) -> pa.DataFrameSchema:
             "period_end": _matching(r"^\d{4}-\d{2}-\d{2}$", "period_end must be YYYY-MM-DD"),
             "metric": _among(METRICS, "unknown metric (not in the vocabulary)"),
             "line_item": _text(),
-            "value": _text(pa.Check(_is_number, error="value is not a number")),
+            "value": _text(pa.Check(_is_number, error="value is not a number, or not a finite one")),
             "unit": _text(),
-            "source_url": _matching(r"^https?://\S+$", "source_url missing or not an address"),
+            "source_url": _matching(r"^https?://[^\s\"<>]+$", "source_url missing or not an address"),
             "source_type": _among(SOURCE_TYPES, "source_type must be primary, secondary or low"),
             "restated": _among(("True", "False"), "restated must be True or False"),
             "precision": _text(pa.Check(_is_positive, error="precision must be a positive number")),

@@ -157,7 +157,10 @@ def _relay_to(pid: int) -> None:
 
 def _exit_like(code: int) -> None:
     if code < 0:
-        signal.signal(-code, signal.SIG_DFL)
+        try:
+            signal.signal(-code, signal.SIG_DFL)
+        except (OSError, ValueError):  # SIGKILL and SIGSTOP have no handler to reset: they cannot be caught
+            pass
         os.kill(os.getpid(), -code)
     os._exit(code if code >= 0 else 128 - code)
 

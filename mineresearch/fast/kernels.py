@@ -20,10 +20,54 @@ from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type, default
 
+ENDPOINT_PREFIX = "mr-kernel-"
+
 
 def ipc_endpoint() -> str:
-    """A fresh socket path prefix (short: Unix socket paths are limited to about 100 bytes)."""
-    return os.path.join(tempfile.gettempdir(), f"mr-kernel-{uuid.uuid4().hex[:12]}")
+    """A fresh socket path prefix (short: Unix socket paths are limited to about 100 bytes).
+
+    It names this process (``mr-kernel-<pid>-<random>``), so that the sockets of a killed process's kernels
+    can be told apart and removed (:func:`remove_stale_endpoints`, run once per process).
+    """
+    if not _SWEPT:
+        _SWEPT.append(True)
+        remove_stale_endpoints()
+    return os.path.join(tempfile.gettempdir(), f"{ENDPOINT_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}")
+
+
+_SWEPT: list[bool] = []
+
+
+def remove_stale_endpoints(base: str | None = None) -> list[str]:
+    """Remove kernel IPC sockets of this user whose owning process is gone (a killed worker leaves them)."""
+    base = base or tempfile.gettempdir()
+    removed: list[str] = []
+    try:
+        names = [n for n in os.listdir(base) if n.startswith(ENDPOINT_PREFIX)]
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(ENDPOINT_PREFIX):].split("-", 1)[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue  # an older name (no owner in it) or a live owner: not ours to touch
+        path = os.path.join(base, name)
+        try:
+            if os.lstat(path).st_uid == os.getuid():
+                os.unlink(path)
+                removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 class IPCKernelManager(AsyncKernelManager):

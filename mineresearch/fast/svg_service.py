@@ -257,6 +257,8 @@ def serve(socket_path: str) -> None:
                 listener.close()
                 with contextlib.suppress(OSError):
                     os.unlink(socket_path)
+                with contextlib.suppress(OSError):  # the last of the zygote's pair removes their folder
+                    _remove_private_folder(os.path.dirname(socket_path))
                 return
 
 
@@ -271,6 +273,12 @@ def _answer(listener: socket.socket, converter: _Converter) -> None:
                 _send(conn, converter.reply(body))
         except (OSError, EOFError):
             return
+
+
+def _remove_private_folder(folder: str) -> None:
+    """Remove a zygote's socket folder once empty (only a ``mineresearch-zygote-*`` one; never another)."""
+    if os.path.basename(folder).startswith("mineresearch-zygote-"):
+        os.rmdir(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

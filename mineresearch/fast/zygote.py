@@ -69,6 +69,46 @@ def preload_entries() -> tuple[str, ...]:
     return (*DEFAULT_PRELOAD, *extra)
 
 
+DIR_PREFIX = "mineresearch-zygote-"
+
+
+def remove_stale_dirs(base: str | None = None) -> list[str]:
+    """Remove the socket folders of zygotes whose owner died without stopping them (``kill -9``).
+
+    A folder is named ``mineresearch-zygote-<owner pid>-<random>``; it is removed only when that process no
+    longer exists and the folder belongs to this user.
+    """
+    base = base or tempfile.gettempdir()
+    removed: list[str] = []
+    try:
+        names = os.listdir(base)
+    except OSError:
+        return removed
+    for name in names:
+        pid = name[len(DIR_PREFIX):].split("-", 1)[0]
+        if not name.startswith(DIR_PREFIX) or not pid.isdigit() or _alive(int(pid)):
+            continue
+        path = os.path.join(base, name)
+        try:
+            if os.stat(path).st_uid != os.getuid():
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 class Zygote:
     """Owner-side handle of one zygote process.
 
@@ -135,7 +175,8 @@ class Zygote:
                 self._svg.start()
             return self
         self.stop()
-        self._dir = tempfile.mkdtemp(prefix="mineresearch-zygote-")
+        remove_stale_dirs()
+        self._dir = tempfile.mkdtemp(prefix=f"{DIR_PREFIX}{os.getpid()}-")
         flags = [] if self.spare else ["--no-spare"]
         if self.svg_service:
             self._svg = SvgService(os.path.join(self._dir, "svg.sock"), self.python).start()

@@ -106,6 +106,8 @@ class _Server:
         self.listener.close()
         with contextlib.suppress(OSError):
             os.unlink(path.removesuffix(".new"))
+        with contextlib.suppress(OSError):  # the owner died without stopping us: leave no empty folder
+            _remove_private_folder(os.path.dirname(path))
 
     def _stop(self, *_: object) -> None:
         self.running = False
@@ -295,6 +297,12 @@ def _run_exit_handlers() -> None:
             stream.flush()
 
 
+
+
+def _remove_private_folder(folder: str) -> None:
+    """Remove a zygote's socket folder once empty (only a ``mineresearch-zygote-*`` one; never another)."""
+    if os.path.basename(folder).startswith("mineresearch-zygote-"):
+        os.rmdir(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

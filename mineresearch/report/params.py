@@ -17,6 +17,8 @@ from mineresearch.exceptions import ParameterError
 
 PERIOD_RE = periods.LABEL_RE  # the one period grammar (dataset/periods.py)
 TICKER_RE = re.compile(r"^[A-Z][A-Z0-9.]{0,9}$")
+MAX_PRICE_SHOCKS = 12
+"""More shocks than this would make the stress tables unreadable (and the charts too large to draw)."""
 
 
 def _check_period(value: str) -> str:
@@ -53,14 +55,18 @@ class ReportParams(_Params):
         (-20.0, -40.0, -60.0), description="BTC price shocks for the drawdown and stress tables, in percent."
     )
     power_price_usd_per_mwh: float | None = Field(
-        None, gt=0, le=1000, description="Scenario power price; None = the disclosed one."
+        None, gt=0, le=1000, allow_inf_nan=False, description="Scenario power price; None = the disclosed one."
     )
-    tariff_rate_pct: float = Field(21.6, ge=0, le=200, description="ASIC import tariff (payback case).")
+    tariff_rate_pct: float = Field(21.6, ge=0, le=200, allow_inf_nan=False,
+                                   description="ASIC import tariff (payback case).")
     difficulty_growth_pct_per_month: float | None = Field(
-        None, ge=-20, le=20, description="Network difficulty growth for payback, % a month; None = trailing year."
+        None, ge=-20, le=20, allow_inf_nan=False,
+        description="Network difficulty growth for payback, % a month; None = trailing year."
     )
-    pool_fee_pct: float = Field(2.0, ge=0, le=10, description="Pool fee taken from gross hashprice, %.")
-    pue: float = Field(1.10, ge=1.0, le=2.0, description="Power usage effectiveness (site / machine power).")
+    pool_fee_pct: float = Field(2.0, ge=0, le=10, allow_inf_nan=False,
+                                description="Pool fee taken from gross hashprice, %.")
+    pue: float = Field(1.10, ge=1.0, le=2.0, allow_inf_nan=False,
+                       description="Power usage effectiveness (site / machine power).")
     next_halving_month: str | None = Field(
         None, description="Month of the 2028 halving, YYYY-MM; None = estimated from the block rate on file."
     )
@@ -88,6 +94,8 @@ class ReportParams(_Params):
     def _check_shocks(cls, value: tuple[float, ...]) -> tuple[float, ...]:
         if not value:
             raise ValueError("give at least one price shock")
+        if len(value) > MAX_PRICE_SHOCKS:
+            raise ValueError(f"give at most {MAX_PRICE_SHOCKS} price shocks, not {len(value)}")
         for shock in value:
             if not -100.0 < shock < 1000.0:
                 raise ValueError(f"price shock {shock}% is outside (-100, 1000)")
@@ -125,7 +133,13 @@ def parse_cli_values(pairs: list[str]) -> dict[str, Any]:
             value: Any = json.loads(raw)
         except json.JSONDecodeError:
             value = raw
-        if name.strip() == "btc_price_shocks_pct" and isinstance(value, str):
-            value = [float(v) for v in value.split(",") if v.strip()]
+        if name.strip() == "btc_price_shocks_pct" and isinstance(value, int | float):
+            value = [value]  # one shock: -p btc_price_shocks_pct=-30
+        elif name.strip() == "btc_price_shocks_pct" and isinstance(value, str):
+            try:
+                value = [float(v) for v in value.split(",") if v.strip()]
+            except ValueError:
+                raise ParameterError(f"btc_price_shocks_pct: expected comma-separated numbers such as -20,-40, "
+                                     f"got {raw!r}") from None
         out[name.strip()] = value
     return out

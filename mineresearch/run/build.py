@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -95,8 +96,38 @@ def build(
 
     Callbacks let a front end show progress: ``on_plan(jobs)`` once, ``on_event("running", stem)`` when a
     worker starts a report, ``on_result(result)`` when it ends (``ok``, ``failed`` or ``skipped``).
+
+    The build holds ``root``'s lock (:mod:`mineresearch.run.output_lock`) throughout and records each report in
+    the manifest as it ends, so an interrupted or killed build keeps what it finished.
+
+    Raises:
+        OutputBusyError: another build is writing into ``root``.
+        OutputError: ``root``, its manifest or index cannot be written (previous files are left whole).
     """
     use_report_preload()  # the warm kernels preload the report code (data handed to mineresearch.fast)
+    from mineresearch.run.output_lock import output_lock
+
+    with output_lock(Path(root)):
+        return _build(periods, root, formats=formats, jobs=jobs, force=force, data_path=data_path,
+                      engine_name=engine_name, only=only, sector=sector, on_plan=on_plan, on_event=on_event,
+                      on_result=on_result)
+
+
+def _build(
+    periods: Iterable[str],
+    root: Path,
+    *,
+    formats: tuple[str, ...],
+    jobs: int | None,
+    force: bool,
+    data_path: str | None,
+    engine_name: str | None,
+    only: Iterable[str] | None,
+    sector: bool,
+    on_plan: Callable[[list[ReportJob]], None] | None,
+    on_event: Callable[[str, str], None] | None,
+    on_result: Callable[[ReportResult], None] | None,
+) -> BuildSummary:
     from mineresearch.run.index_page import write_index
     from mineresearch.run.pool import run_pool
 
@@ -121,14 +152,19 @@ def build(
             to_run.append((job, h))
     if to_run:
         workers = min(jobs or default_workers(), len(to_run))
-        with _shared_zygote(engine_name, workers) as socket_path:
-            for res in run_pool(to_run, root, workers=workers, engine_name=engine_name, on_event=on_event,
-                                zygote_socket=socket_path):
-                by_stem[res.stem] = res
-                manifest.record(res)
-                if on_result:
-                    on_result(res)
-        manifest.save()
+        try:
+            with _shared_zygote(engine_name, workers) as socket_path:
+                for res in run_pool(to_run, root, workers=workers, engine_name=engine_name, on_event=on_event,
+                                    zygote_socket=socket_path):
+                    by_stem[res.stem] = res
+                    manifest.record(res)
+                    manifest.save()  # as each report ends: an interrupted build keeps what it finished
+                    if on_result:
+                        on_result(res)
+        except BaseException:  # Ctrl-C, or the disk is full: the index still shows what was finished
+            with contextlib.suppress(Exception):
+                write_index(root, manifest, data_path=data_path)
+            raise
     summary.results = [by_stem[j.stem] for j in todo]
     summary.index = write_index(root, manifest, data_path=data_path)
     return summary

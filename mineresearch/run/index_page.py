@@ -109,9 +109,8 @@ def write_index(root: Path, manifest: Manifest, *, data_path: str | None = None)
         periods=periods, n_reports=n_reports, today=date.today().isoformat()
     )
     out = Path(root) / "index.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
     if not out.is_file() or out.read_text(encoding="utf-8") != html:
-        tmp = out.with_name(".index.html.tmp")
-        tmp.write_text(html, encoding="utf-8")
-        os.replace(tmp, out)
+        from mineresearch.run.manifest import write_atomically
+
+        write_atomically(out, html)  # OutputError when the disk is full: the previous index stays whole
     return out

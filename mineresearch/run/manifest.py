@@ -7,6 +7,7 @@ status and timings per report (``reports/manifest.json``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -81,8 +82,39 @@ class Manifest:
         self.entries[result.stem] = entry
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest.", suffix=".tmp")
+        """Write the manifest atomically (a temporary file, then a rename), readable by all like the reports.
+
+        Raises:
+            OutputError: it could not be written whole (a full disk, a read-only folder); the previous
+                manifest is left as it was and no temporary file stays behind.
+        """
+        text = json.dumps({"version": 1, "reports": self.entries}, indent=1, sort_keys=True)
+        write_atomically(self.path, text)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` all at once: either the new content is there in full, or the old one.
+
+    Raises:
+        OutputError: the file could not be written (the temporary file is removed).
+    """
+    from mineresearch.exceptions import OutputError
+    from mineresearch.run.output_lock import describe_os_error
+
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"version": 1, "reports": self.entries}, fh, indent=1, sort_keys=True)
-        os.replace(tmp, self.path)
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; the reports beside it are 0644
+        os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise OutputError(f"cannot write {path}: {describe_os_error(exc)} (the previous {path.name} is unchanged)")\
+            from None
+

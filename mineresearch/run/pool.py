@@ -34,12 +34,30 @@ _WORKER: dict[str, Any] = {}
 # Imported once in the fork server, so that every worker starts with them loaded; the last one also
 # compiles the report template. (mineresearch.fast.engine builds its papermill class on first use.)
 WORKER_PRELOAD: tuple[str, ...] = (
+    "mineresearch.run.forkserver_lifeline",  # first: the fork server dies with the build (mineresearch.run.lifetime)
     "papermill", "nbconvert", "mineresearch.run.runner", "mineresearch.publish.exporters", "mineresearch.publish.html",
     "mineresearch.fast.engine", "mineresearch.run.worker_warmup",
 )
 
 
+def start_fork_server() -> Any:
+    """The forkserver context, its server started now, from this thread (call from the main thread).
+
+    The fork server dies with the thread that started it (:mod:`mineresearch.run.lifetime`): started lazily by
+    a pool's helper thread, it would die when that thread ends; started here, it lives as long as the build.
+    """
+    from multiprocessing import forkserver
+
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload(list(WORKER_PRELOAD))
+    forkserver.ensure_running()
+    return ctx
+
+
 def _init_worker(engine_name: str | None, events: Any, zygote_socket: str | None = None) -> None:
+    from mineresearch.run.lifetime import die_with_parent
+
+    die_with_parent()  # the fork server; it dies with the build, so the worker does too
     _WORKER.update(engine=engine_name, events=events)
     if zygote_socket:
         from mineresearch.fast import SHARED_ZYGOTE_ENV
@@ -156,8 +174,7 @@ def _run(
     printing: _Printing,
 ) -> Iterator[ReportResult]:
     attempts: dict[str, int] = {}
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload(list(WORKER_PRELOAD))
+    ctx = start_fork_server()
     events = ctx.Queue()
     while pending:
         retry: list[tuple[ReportJob, str | None]] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -123,6 +124,30 @@ def describe_failed_cell(path: Path) -> str:
     return ""
 
 
+def temp_token() -> str:
+    """A part of temporary file names unique to this process and call: two writers never share a name."""
+    return f"{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def keep_whole_notebook(tmp: Path, failed_nb: Path) -> bool:
+    """Keep a failed run's notebook as ``failed_nb`` only when it was written whole (else remove it).
+
+    On a full disk the notebook papermill wrote may be empty or cut short; such a file helps nobody.
+    """
+    import nbformat
+
+    if not tmp.exists():
+        return False
+    try:
+        nbformat.read(tmp, as_version=4)
+        os.replace(tmp, failed_nb)
+    except Exception:  # noqa: BLE001 - truncated JSON, a full disk, a vanished file: do not keep it
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return False
+    return True
+
+
 @dataclass
 class StagedReport:
     """A report executed and rendered into hidden temporary files, waiting for its PDF and the final renames.
@@ -163,7 +188,8 @@ def stage_report(
         check_job(job)
     folder = job.out_dir(output_root)
     folder.mkdir(parents=True, exist_ok=True)
-    temps = {fmt: folder / f".{job.stem}.tmp.{fmt}" for fmt in job.outputs(output_root) if fmt != "pdf"}
+    token = temp_token()
+    temps = {fmt: folder / f".{job.stem}.{token}.tmp.{fmt}" for fmt in job.outputs(output_root) if fmt != "pdf"}
     failed_nb = folder / f"{job.stem}.failed.ipynb"
     staged = StagedReport(job, Path(output_root), temps, None, "")
     t0 = time.perf_counter()
@@ -171,8 +197,7 @@ def stage_report(
         try:
             nb = _execute(job, temps["ipynb"], engine_name)
         except ReportExecutionError as exc:
-            if temps["ipynb"].exists():
-                os.replace(temps["ipynb"], failed_nb)
+            if keep_whole_notebook(temps["ipynb"], failed_nb):
                 where = describe_failed_cell(failed_nb)
                 raise ReportExecutionError(f"{exc}{where} (failed notebook kept at {failed_nb})") from None
             raise
@@ -180,7 +205,7 @@ def stage_report(
         staged.header = report_header(nb.metadata)  # as `jupyter nbconvert --to mineresearch_pdf` prints it
         if "html" in job.formats or "pdf" in job.formats:
             t1 = time.perf_counter()
-            html_path = temps.get("html", folder / f".{job.stem}.print.tmp.html")
+            html_path = temps.get("html", folder / f".{job.stem}.{token}.print.tmp.html")
             if "pdf" in job.formats:
                 staged.print_source = html_path
             html_path.write_text(render_html(nb), encoding="utf-8")
@@ -208,7 +233,7 @@ def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter 
     no_browser: BrowserNotFoundError | None = None
     try:
         if staged.print_source is not None:
-            temps["pdf"] = folder / f".{job.stem}.tmp.pdf"
+            temps["pdf"] = folder / f".{job.stem}.{temp_token()}.tmp.pdf"
             t2 = time.perf_counter()
             try:
                 _print_pdf(staged.print_source, temps["pdf"], staged.header, printer)

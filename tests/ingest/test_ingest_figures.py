@@ -11,7 +11,7 @@ from mineresearch.ingest.curation import as_of_mismatch, is_restated, printed_li
 from mineresearch.ingest.figures import FACT_COLUMNS, build, build_facts, facts_csv_text
 from mineresearch.paths import PACKAGE_DATA_DIR, shared_dir
 
-SAMPLE = Path(__file__).parent / "fixtures" / "data" / "figures_sample.csv"
+SAMPLE = Path(__file__).parents[1] / "fixtures" / "data" / "figures_sample.csv"
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from mineresearch.ingest.network_quarterly import add_subsidy, aggregate, build_
 from mineresearch.ingest.network_sources import NETWORK_COLUMNS, NETWORK_SCHEMA
 from mineresearch.paths import PACKAGE_DATA_DIR, shared_dir
 
-SAMPLE_FOLDER = Path(__file__).parent / "fixtures" / "network" / "sample_folder"
+SAMPLE_FOLDER = Path(__file__).parents[1] / "fixtures" / "network" / "sample_folder"
 # Tiny made-up files, stored under neutral names and laid out under the names build_daily looks for.
 SAMPLE_NAMES = {
     "source-commits.txt": "_source_commits.txt",

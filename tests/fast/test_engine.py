@@ -20,7 +20,7 @@ from papermill.exceptions import PapermillExecutionError
 from mineresearch.fast.engine import ENGINE_NAME, WarmEngine, _kernel_args, register_engine
 from mineresearch.fast.zygote import current_zygote, stop_current_zygote
 
-FIXTURES = Path(__file__).parent / "fixtures" / "engine"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "engine"
 
 
 def _descendants() -> set[int]:

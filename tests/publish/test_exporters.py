@@ -22,7 +22,7 @@ from mineresearch.publish.exporters import (
 )
 from mineresearch.publish.polish import polish_html
 
-FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "report_executed.ipynb"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "notebooks" / "report_executed.ipynb"
 # A resource the page would load (script, stylesheet, image, frame...), as opposed to a link a reader follows.
 RESOURCE_URL = re.compile(
     r"<(?:script|link|img|iframe|source|video|audio|embed|object)\b[^>]*\b(?:src|href|data)=[\"']?https?://", re.I

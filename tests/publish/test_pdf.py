@@ -25,7 +25,7 @@ from mineresearch.publish.pdf import (
     run_outside_event_loop,
 )
 
-FIXTURE = Path(__file__).parent / "fixtures" / "notebooks" / "report_executed.ipynb"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "notebooks" / "report_executed.ipynb"
 HEADER = "Cipher Mining Inc. (CIFR) \u00b7 2025Q2"
 needs_browser = pytest.mark.skipif(find_chromium() is None, reason="no Chromium on this machine")
 browser = [pytest.mark.browser, pytest.mark.slow, needs_browser]

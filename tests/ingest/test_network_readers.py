@@ -16,7 +16,7 @@ from mineresearch.ingest.network_readers import (
     read_date_value_csv,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures" / "network"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "network"
 
 
 def _dates(*days: str) -> pd.DatetimeIndex:

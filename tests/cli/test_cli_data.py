@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from mineresearch.cli.data import data
 from mineresearch.paths import PACKAGE_DATA_DIR, shared_dir
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "data"
 
 
 def test_validate_packaged_data_ok() -> None:

@@ -10,7 +10,7 @@ import pytest
 from mineresearch.dataset.validate import validate_folder
 from mineresearch.exceptions import DataValidationError, Problem
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "data"
 
 
 def _problems(folder: Path) -> list[Problem]:

@@ -28,7 +28,7 @@ from mineresearch.run.output_lock import LOCK_NAME, clean_stale_temps, output_lo
 from mineresearch.run.runner import keep_whole_notebook
 
 _attach()
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_a_second_writer_is_refused_with_the_holder_named(tmp_path: Path) -> None:

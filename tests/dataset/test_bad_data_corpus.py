@@ -28,7 +28,7 @@ from mineresearch.exceptions import DataValidationError
 from mineresearch.paths import PACKAGE_DATA_DIR
 
 _attach()
-GOOD = Path(__file__).parent / "fixtures" / "data" / "good"
+GOOD = Path(__file__).parents[1] / "fixtures" / "data" / "good"
 TODAY = date(2026, 12, 6)
 C, F, N = "companies.csv", "facts.csv", "network_quarterly.csv"
 Spoil = Callable[[Path], None]

@@ -13,7 +13,7 @@ from mineresearch.dataset.load import Dataset, load_dataset
 from mineresearch.dataset.select import agree
 from mineresearch.dataset.vocabulary import METRICS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "data"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "data"
 
 
 @pytest.fixture(scope="module")

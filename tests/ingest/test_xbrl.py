@@ -14,7 +14,7 @@ import pytest
 from mineresearch.ingest.figures import FACT_COLUMNS
 from mineresearch.ingest.xbrl import SEC_FACT_COLUMNS, archive_url, convert, read_companyfacts
 
-FIXTURE = Path(__file__).parent / "fixtures" / "data" / "xbrl" / "companyfacts_fixture.json"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "data" / "xbrl" / "companyfacts_fixture.json"
 
 
 @pytest.fixture(scope="module")

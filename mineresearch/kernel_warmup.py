@@ -17,6 +17,7 @@ def warm_report_code(data_path: str | None = None) -> None:
     from mineresearch.dataset import load_dataset
     from mineresearch.display import outputs_discarded
     from mineresearch.report import CompanyReport
+    from mineresearch.sections import collect, show
     from mineresearch.sector import SectorReport
 
     ds = load_dataset(data_path)
@@ -26,7 +27,7 @@ def warm_report_code(data_path: str | None = None) -> None:
         sector = SectorReport.open(period=period, static_charts=True)
         for report in (company, sector):
             for name in _sections(type(report)):
-                getattr(report, name)()
+                show(collect(report, name))  # as the notebooks do: compute the section, then show it
 
 
 def _sections(report_class: type) -> list[str]:

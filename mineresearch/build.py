@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +11,7 @@ from pathlib import Path
 from mineresearch.jobs import ReportJob, ReportResult
 from mineresearch.manifest import Manifest, job_hash, shared_inputs_hash
 from mineresearch.params import ReportParams, SectorParams
+from mineresearch.scenarios import Scenario
 
 DEFAULT_ENGINE = "mineresearch_warm"
 
@@ -37,10 +38,12 @@ def plan(
     data_path: str | None = None,
     only: Iterable[str] | None = None,
     sector: bool = True,
+    scenarios: Sequence[Scenario] = (),
 ) -> list[ReportJob]:
-    """Every company with figures for each period, then the period's sector report.
+    """Every company with figures for each period, then the period's sector report, then the scenarios.
 
     ``only`` restricts the companies: ``TICKER`` (in every period) or ``TICKER:PERIOD`` (in that one).
+    Each scenario adds a report per company it names (all the period's companies when it names none).
     """
     from mineresearch.dataset import load_dataset
 
@@ -53,6 +56,10 @@ def plan(
                            formats) for t in tickers]
         if tickers and sector:
             jobs.append(ReportJob(SectorParams(period=period, data_path=data_path, static_charts=True), formats))
+        for sc in scenarios:
+            jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=True,
+                                            **sc.params), formats, scenario_name=sc.name)
+                     for t in tickers if not sc.tickers or t in sc.tickers]
     return jobs
 
 
@@ -86,6 +93,7 @@ def build(
     engine_name: str | None = DEFAULT_ENGINE,
     only: Iterable[str] | None = None,
     sector: bool = True,
+    scenarios: Sequence[Scenario] = (),
     on_plan: Callable[[list[ReportJob]], None] | None = None,
     on_event: Callable[[str, str], None] | None = None,
     on_result: Callable[[ReportResult], None] | None = None,
@@ -99,7 +107,7 @@ def build(
     from mineresearch.pool import run_pool
 
     root = Path(root)
-    todo = plan(periods, formats=formats, data_path=data_path, only=only, sector=sector)
+    todo = plan(periods, formats=formats, data_path=data_path, only=only, sector=sector, scenarios=scenarios)
     if on_plan:
         on_plan(todo)
     manifest = Manifest(root)

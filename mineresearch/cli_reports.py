@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mineresearch.exceptions import MineResearchError
+
+if TYPE_CHECKING:
+    from mineresearch.jobs import ReportJob, ReportResult
 
 FORMATS = ("html", "pdf")
 
@@ -32,9 +36,16 @@ def _formats(value: str) -> tuple[str, ...]:
 @click.option("--data", "data_path", type=click.Path(exists=True, file_okay=False), default=None,
               help="Alternative dataset folder (companies.csv, facts.csv, network_quarterly.csv).")
 @click.option("--engine", default=None, help="papermill engine (default papermill's; mineresearch_warm).")
+@click.option("--scenario", "scenario", default="", metavar="NAME",
+              help="Name of the scenario (with -p); default: made from the parameters.")
 def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], output: Path,
-               data_path: str | None, engine: str | None) -> None:
-    """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2)."""
+               data_path: str | None, engine: str | None, scenario: str) -> None:
+    """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2).
+
+    With parameters other than the defaults (-p) the report is a scenario: it is written to
+    <output>/<PERIOD>/<TICKER>/scenarios/<name>/ and never replaces the published note. The manifest and
+    the index list it under the company.
+    """
     from mineresearch.jobs import ReportJob
     from mineresearch.params import ReportParams, parse_cli_values, parse_params
     from mineresearch.runner import run_report
@@ -46,15 +57,30 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 
             values["data_path"] = str(Path(data_path).resolve())
             load_dataset(values["data_path"])  # another folder is validated in full before anything runs
-        job = ReportJob(parse_params(ReportParams, values), _formats(fmt))  # type: ignore[arg-type]
+        job = ReportJob(parse_params(ReportParams, values), _formats(fmt),  # type: ignore[arg-type]
+                        scenario_name=scenario)
         t0 = time.perf_counter()
         result = run_report(job, output, engine_name=engine)
+        _record(job, result, output)
     except MineResearchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     for kind, path in result.outputs.items():
         click.echo(f"{kind:5} {path}")
     click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _record(job: ReportJob, result: ReportResult, output: Path) -> None:
+    """Enter one report in the manifest and rewrite the index (as a build does)."""
+    from mineresearch.index_page import write_index
+    from mineresearch.manifest import Manifest, job_hash, shared_inputs_hash
+
+    data_path = job.params.data_path
+    result.input_hash = job_hash(job, shared_inputs_hash(data_path))
+    manifest = Manifest(output)
+    manifest.record(result)
+    manifest.save()
+    write_index(output, manifest, data_path=data_path)
 
 
 @click.command("build")
@@ -72,8 +98,11 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 @click.option("--no-sector", is_flag=True, help="Skip the sector report.")
 @click.option("--engine", default="mineresearch_warm", show_default=True,
               help="papermill engine: mineresearch_warm (forked warm kernels) or papermill's nbclient.")
+@click.option("--scenarios", "scenarios_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="YAML file of scenarios (see mineresearch.scenarios), built beside the published notes.")
 def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
-              data_path: str | None, only: str | None, no_sector: bool, engine: str) -> None:
+              data_path: str | None, only: str | None, no_sector: bool, engine: str,
+              scenarios_file: str | None) -> None:
     """Build every company report of PERIODS, the sector reports and the index.
 
     The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
@@ -83,15 +112,18 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
     from mineresearch.cli_progress import BuildProgress
     from mineresearch.dataset import load_dataset
 
+    from mineresearch.scenarios import load_scenarios
+
     data_path = str(Path(data_path).resolve()) if data_path else None
     try:
+        scenarios = load_scenarios(scenarios_file) if scenarios_file else []
         ds = load_dataset(data_path)
         chosen = ds.periods() if all_periods else [p.upper() for p in periods] or [ds.latest_period()]
         t0 = time.perf_counter()
         with BuildProgress() as ui:
             summary = build(chosen, output, formats=_formats(fmt), jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
-                            only=only.split(",") if only else None, sector=not no_sector,
+                            only=only.split(",") if only else None, sector=not no_sector, scenarios=scenarios,
                             on_event=ui.on_event, on_result=ui.on_result)
         ui.print_summary(summary, time.perf_counter() - t0)
     except MineResearchError as exc:

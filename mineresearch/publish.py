@@ -74,7 +74,7 @@ def title_metadata(params: Any, *, scenario: str = "") -> dict[str, Any]:
     if changed:
         meta["scenario"] = scenario or scenario_slug(params)
         meta["subtitle"] += ", scenario: " + ", ".join(f"{k} = {_text(v)}" for k, v in changed.items())
-    shown = {k: v for k, v in params.notebook_parameters().items() if k not in {"data_path", "static_charts"}}
+    shown = {k: v for k, v in sorted(params.notebook_parameters().items()) if k not in {"data_path", "static_charts"}}
     meta["provenance"] = {
         "package_version": __version__, "dataset_fingerprint": dataset_fingerprint(params.data_path),
         "parameters": shown, "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

@@ -37,6 +37,7 @@ coverage-table: setup
 lint: setup
 	$(VENV)/bin/ruff check mineresearch tests benchmarks
 	$(VENV)/bin/mypy mineresearch
+	$(PY) -m mineresearch.notebook_check
 
 network: setup
 	$(PY) -m mineresearch data network --shared ../shared

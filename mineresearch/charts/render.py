@@ -65,13 +65,20 @@ Altair 6's own ``mimetype`` renderer emits ``application/vnd.vegalite.v6.json``,
 render and which nbformat refuses (a JSON value under a key not ending in ``json``/``+json``)."""
 
 
+TOOLTIP_MARKS = ("bar", "rect", "point", "circle", "square", "area", "line", "tick", "arc", "trail")
+
+
 def with_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
-    """The Vega-Lite spec with tooltips on every mark (the encoded fields), for interactive views only."""
+    """The Vega-Lite spec with tooltips (the encoded fields) on its data marks, for interactive views only.
+
+    Text and rules (labels, source lines, reference lines) get none: a tooltip there repeats what is written.
+    """
     out = dict(spec)
     config = dict(out.get("config") or {})
-    mark = dict(config.get("mark") or {})
-    mark.setdefault("tooltip", {"content": "encoding"})
-    config["mark"] = mark
+    for mark in TOOLTIP_MARKS:
+        settings = dict(config.get(mark) or {})
+        settings.setdefault("tooltip", {"content": "encoding"})
+        config[mark] = settings
     out["config"] = config
     return out
 

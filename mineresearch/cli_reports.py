@@ -111,7 +111,6 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
     from mineresearch.build import build
     from mineresearch.cli_progress import BuildProgress
     from mineresearch.dataset import load_dataset
-
     from mineresearch.scenarios import load_scenarios
 
     data_path = str(Path(data_path).resolve()) if data_path else None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import io
 import json
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
@@ -181,7 +180,8 @@ def collected_tables(nb: Any) -> tuple[dict[str, pd.DataFrame], dict[str, str], 
             if not isinstance(meta, Mapping):
                 continue
             for name, text in (meta.get("tables") or {}).items():
-                tables[name] = pd.read_json(io.StringIO(text), orient="split", dtype=False)
+                split = json.loads(text)
+                tables[name] = pd.DataFrame(split["data"], columns=split["columns"])
                 captions[name] = (meta.get("captions") or {}).get(name, "")
             for name, text in (meta.get("chart_data") or {}).items():
                 charts[name] = pd.DataFrame(json.loads(text))
@@ -209,17 +209,16 @@ def download_files(nb: Any, folder: str) -> tuple[dict[str, bytes], list[tuple[s
         return {}, []
     files: dict[str, bytes] = {}
     links: list[tuple[str, str]] = []
+    from mineresearch.xlsx import workbook_bytes
+
     workbook = f"{folder}/tables.xlsx"
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        used: set[str] = set()
-        rows = [{"sheet": _sheet(name, used), "table": name, "caption": captions.get(name, ""),
-                 "csv": f"{name}.csv"} for name in tables]
-        pd.DataFrame(rows or [{"sheet": "", "table": "", "caption": "", "csv": ""}]).to_excel(
-            writer, sheet_name="contents", index=False)
-        for row, (name, frame) in zip(rows, tables.items(), strict=True):
-            frame.to_excel(writer, sheet_name=row["sheet"], index=False)
-    files[workbook] = buffer.getvalue()
+    used: set[str] = {"contents"}
+    rows = [{"sheet": _sheet(name, used), "table": name, "caption": captions.get(name, ""), "csv": f"{name}.csv"}
+            for name in tables]
+    contents = pd.DataFrame(rows, columns=["sheet", "table", "caption", "csv"])
+    sheets = [("contents", contents), *((row["sheet"], frame) for row, frame in zip(rows, tables.values(),
+                                                                                    strict=True))]
+    files[workbook] = workbook_bytes(sheets)
     links.append(("All tables (XLSX)", workbook))
     for name, frame in tables.items():
         files[f"{folder}/{name}.csv"] = frame.to_csv(index=False).encode()

@@ -139,7 +139,11 @@ def headline(report: Any) -> Section:
 
 
 def kpis(report: Any) -> Section:
-    return collect(report, "kpis")
+    """Key figures; ``kpis_values`` is the same table unformatted (numbers and units, for a spreadsheet)."""
+    k = getattr(getattr(report, "summary", None), "kpis", None)
+    raw = getattr(k, "table", None)
+    extra = {"kpis_values": raw.reset_index(drop=True)} if isinstance(raw, pd.DataFrame) and not raw.empty else {}
+    return collect(report, "kpis", extra=extra)
 
 
 def output_vs_profit(report: Any) -> Section:

@@ -110,7 +110,7 @@ def javascript_bundle() -> str:
     """Vega, Vega-Lite and Vega-Embed as one script (vl-convert's bundle), for an interactive report page."""
     import vl_convert
 
-    return str(vl_convert.javascript_bundle(vl_version=_vl_version()))
+    return str(vl_convert.javascript_bundle(None, vl_version=_vl_version()))  # type: ignore[arg-type]
 
 
 def enable_notebook_renderer() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from mineresearch.params import ReportParams, SectorParams
 from mineresearch.paths import notebooks_dir
@@ -81,3 +81,4 @@ class ReportResult:
     seconds: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     input_hash: str | None = None
+    provenance: dict[str, Any] | None = None  # package version, dataset fingerprint, parameters, build time

@@ -124,6 +124,7 @@ class StagedReport:
     header: str
     seconds: dict[str, float] = field(default_factory=dict)
     data_dir: Path | None = None  # the downloads (CSV, XLSX), staged in a hidden folder beside the report
+    provenance: dict[str, Any] = field(default_factory=dict)  # what the report was built from (its footer)
 
     def discard(self) -> None:
         """Remove the temporary files (the previous good report stays as it was)."""
@@ -167,6 +168,7 @@ def stage_report(
             raise
         staged.seconds["execute"] = time.perf_counter() - t0
         staged.header = report_header(nb.metadata)  # as `jupyter nbconvert --to mineresearch_pdf` prints it
+        staged.provenance = dict(nb.metadata.get("mineresearch", {}).get("provenance", {}))
         if "html" in job.formats or "pdf" in job.formats:
             t1 = time.perf_counter()
             html_path = temps.get("html", folder / f".{job.stem}.print.tmp.html")
@@ -232,6 +234,7 @@ def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter 
     return ReportResult(
         stem=job.stem, period=job.params.period, name=job.name, status="ok",
         outputs={fmt: str(p) for fmt, p in finals.items()}, seconds=seconds,
+        provenance=staged.provenance or None,
     )
 
 

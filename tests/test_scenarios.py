@@ -36,6 +36,14 @@ def test_other_parameters_make_a_scenario_with_its_own_folder_and_key() -> None:
     assert shocks.scenario == "btc_price_shocks_pct--10_-30"
 
 
+def test_build_refuses_a_bad_scenarios_file_before_running(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("scenarios:\n  - params: {power_price_usd_per_mwh: -5}\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["build", "2025Q2", "--scenarios", str(path), "--output", str(tmp_path / "r")])
+    assert out.exit_code == 1 and "power_price_usd_per_mwh" in out.output
+    assert not (tmp_path / "r").exists()
+
+
 def test_scenario_file_lists_and_grids(tmp_path: Path) -> None:
     path = tmp_path / "s.yaml"
     path.write_text("scenarios:\n  - name: dear\n    tickers: [cifr]\n    params: {power_price_usd_per_mwh: 120}\n"
@@ -70,6 +78,10 @@ def test_a_scenario_run_leaves_the_default_note_unchanged_and_the_index_lists_bo
     assert "scenario: power_price_usd_per_mwh = 200" in html
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert {"CIFR-2025Q2", "CIFR-2025Q2--power_price_usd_per_mwh-200"} <= set(manifest)
+    made = manifest["CIFR-2025Q2--power_price_usd_per_mwh-200"]["provenance"]
+    assert made["parameters"]["power_price_usd_per_mwh"] == 200 and len(made["dataset_fingerprint"]) == 12
+    assert made["package_version"] and made["built_at"].endswith("UTC")
+    assert manifest["CIFR-2025Q2"]["provenance"]["parameters"]["power_price_usd_per_mwh"] is None
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "2025Q2/CIFR/CIFR-2025Q2.html" in index
     assert "2025Q2/CIFR/scenarios/power_price_usd_per_mwh-200/CIFR-2025Q2--power_price_usd_per_mwh-200.html" in index

@@ -9,7 +9,7 @@ the numbers on the page.
 
 A notebook cell reads::
 
-    bridge = sections.margin_bridge(report)   # compute: bridge.tables, bridge.charts
+    bridge = sections.margin_bridge(report)   # compute: bridge.tables, bridge.charts, bridge.data
     show(bridge)                              # display: prose, chart and tables
 """
 
@@ -47,6 +47,7 @@ class Section:
     blocks: tuple[tuple[str, Any], ...]  # ("html", fragment) or ("chart", Altair chart)
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
     captions: Mapping[str, str] = field(default_factory=dict)
+    data: Any = None  # the metric result the section is drawn from (``summary.<key>``), unformatted
 
     @property
     def charts(self) -> list[Any]:
@@ -69,6 +70,9 @@ class Section:
             parts.append(f"<p><strong>{esc(name)}</strong>: {esc(caption)}</p>{frame.to_html(index=False)}")
         if not self.tables:
             parts.append("<p>No table; <code>show(section)</code> displays its prose and charts.</p>")
+        if self.data is not None:
+            kind = esc(type(self.data).__name__)
+            parts.append(f"<p><code>.data</code>: the unformatted {kind} it is drawn from.</p>")
         return guard_math("".join(parts))
 
     def __repr__(self) -> str:
@@ -86,7 +90,8 @@ def collect(report: Any, key: str, title: str | None = None, *, extra: Mapping[s
         tables[name] = frame
         captions[name] = name
     names = SECTOR_SECTIONS if type(report).__name__ == "SectorReport" else COMPANY_SECTIONS
-    return Section(key, title or names.get(key, key), tuple(c.blocks), tables, captions)
+    data = getattr(getattr(report, "summary", None), key, None)
+    return Section(key, title or names.get(key, key), tuple(c.blocks), tables, captions, data)
 
 
 def _table_json(frame: pd.DataFrame) -> str:

@@ -43,6 +43,7 @@ def test_a_section_is_its_tables_and_shows_itself_as_the_report_does(monkeypatch
     assert list(bridge.tables) == ["margin_bridge", "margin_bridge-2"]
     assert list(bridge.table().columns) == ["Line", "Amount", "Running total", "Share of revenue"]
     assert len(bridge.charts) == 1
+    assert bridge.data is report.summary.margin_bridge  # the unformatted metric result behind the tables
     html = bridge._repr_html_()
     assert html.startswith('<div class="tex2jax_ignore mathjax_ignore">') and "<table" in html
 

@@ -38,6 +38,7 @@ lint: setup
 	$(VENV)/bin/ruff check mineresearch tests benchmarks
 	$(VENV)/bin/mypy mineresearch
 	$(VENV)/bin/lint-imports
+	$(PY) -m mineresearch.cli.notebook_check
 
 network: setup
 	$(PY) -m mineresearch data network --shared ../shared

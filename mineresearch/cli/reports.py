@@ -5,10 +5,14 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from mineresearch.exceptions import MineResearchError
+
+if TYPE_CHECKING:
+    from mineresearch.run.jobs import ReportJob, ReportResult
 
 FORMATS = ("html", "pdf")
 
@@ -72,9 +76,16 @@ def _only(value: str | None, known: list[str], chosen: list[str]) -> list[str] |
 @click.option("--data", "data_path", type=click.Path(exists=True, file_okay=False), default=None,
               help="Alternative dataset folder (companies.csv, facts.csv, network_quarterly.csv).")
 @click.option("--engine", default=None, help="papermill engine (default papermill's; mineresearch_warm).")
+@click.option("--scenario", "scenario", default="", metavar="NAME",
+              help="Name of the scenario (with -p); default: made from the parameters.")
 def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], output: Path,
-               data_path: str | None, engine: str | None) -> None:
-    """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2)."""
+               data_path: str | None, engine: str | None, scenario: str) -> None:
+    """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2).
+
+    With parameters other than the defaults (-p) the report is a scenario: it is written to
+    <output>/<PERIOD>/<TICKER>/scenarios/<name>/ and never replaces the published note. The manifest and
+    the index list it under the company.
+    """
     from mineresearch.exceptions import ParameterError
     from mineresearch.report.params import ReportParams, parse_cli_values, parse_params
     from mineresearch.run.jobs import ReportJob
@@ -94,17 +105,32 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 
             values["data_path"] = str(Path(str(folder)).resolve())
             load_dataset(values["data_path"])  # another folder is validated in full before anything runs
-        job = ReportJob(parse_params(ReportParams, values), _formats(fmt))  # type: ignore[arg-type]
+        job = ReportJob(parse_params(ReportParams, values), _formats(fmt),  # type: ignore[arg-type]
+                        scenario_name=scenario)
         check_job(job)  # an unknown ticker or quarter is refused before the reports folder is touched
         t0 = time.perf_counter()
         with output_lock(output):
             result = run_report(job, output, engine_name=engine)
+            _record(job, result, output)
     except MineResearchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     for kind, path in result.outputs.items():
         click.echo(f"{kind:5} {path}")
     click.echo(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+def _record(job: ReportJob, result: ReportResult, output: Path) -> None:
+    """Enter one report in the manifest and rewrite the index (as a build does)."""
+    from mineresearch.run.index_page import write_index
+    from mineresearch.run.manifest import Manifest, job_hash, shared_inputs_hash
+
+    data_path = job.params.data_path
+    result.input_hash = job_hash(job, shared_inputs_hash(data_path))
+    manifest = Manifest(output)
+    manifest.record(result)
+    manifest.save()
+    write_index(output, manifest, data_path=data_path)
 
 
 @click.command("build")
@@ -122,8 +148,11 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 @click.option("--no-sector", is_flag=True, help="Skip the sector report.")
 @click.option("--engine", default="mineresearch_warm", show_default=True,
               help="papermill engine: mineresearch_warm (forked warm kernels) or papermill's nbclient.")
+@click.option("--scenarios", "scenarios_file", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="YAML file of scenarios (see mineresearch.run.scenarios), built beside the published notes.")
 def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
-              data_path: str | None, only: str | None, no_sector: bool, engine: str) -> None:
+              data_path: str | None, only: str | None, no_sector: bool, engine: str,
+              scenarios_file: str | None) -> None:
     """Build every company report of PERIODS, the sector reports and the index.
 
     The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
@@ -137,10 +166,12 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
     from mineresearch.exceptions import ParameterError
     from mineresearch.run.build import build
     from mineresearch.run.output_lock import prepare_folder
+    from mineresearch.run.scenarios import load_scenarios
 
     data_path = str(Path(data_path).resolve()) if data_path else None
     formats = _formats(fmt)
     try:
+        scenarios = load_scenarios(scenarios_file) if scenarios_file else []
         ds = load_dataset(data_path)
         if all_periods and periods:
             raise ParameterError("give quarters or --all, not both")
@@ -153,7 +184,7 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
         with BuildProgress() as ui:
             summary = build(chosen, output, formats=formats, jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
-                            only=wanted, sector=not no_sector,
+                            only=wanted, sector=not no_sector, scenarios=scenarios,
                             on_event=ui.on_event, on_result=ui.on_result)
         ui.print_summary(summary, time.perf_counter() - t0)
     except MineResearchError as exc:

@@ -18,7 +18,7 @@ from typing import Any
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
-from traitlets import Set, Unicode, default
+from traitlets import Bool, Set, Unicode, default
 
 from mineresearch.paths import templates_dir
 from mineresearch.publish.polish import polish_html
@@ -42,6 +42,54 @@ def report_header(metadata: Mapping[str, Any]) -> str:
     if meta.get("company") and meta.get("ticker"):
         name = f"{meta['company']} ({meta['ticker']})"
     return " \u00b7 ".join(part for part in (name, meta.get("period") or "") if part)
+
+
+class ReportPublishPreprocessor(Preprocessor):
+    """Make any executed report notebook publishable the way ``mineresearch report`` publishes it.
+
+    Refuses a notebook that was not run or has a failed cell (:func:`mineresearch.publish.notebook.check_ready`);
+    sets the title block and provenance from the notebook's parameters when ``metadata.mineresearch`` is
+    absent (plain papermill, JupyterLab); gives every chart that has only a Vega or Vega-Lite spec its static
+    SVG; and puts the report's downloads (CSV per table and chart, one XLSX) in ``resources["outputs"]``,
+    under ``<notebook name>_data/``, with their links in ``resources["mineresearch"]["downloads"]``.
+    """
+
+    enabled = True
+
+    def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
+        """Check, complete and collect; the notebook's outputs are changed only to add missing SVGs."""
+        from mineresearch.publish.notebook import check_ready, download_files, metadata_from_parameters
+
+        check_ready(nb)
+        if not nb.metadata.get("mineresearch"):
+            meta = metadata_from_parameters(nb)
+            if meta:
+                nb.metadata["mineresearch"] = meta
+        for cell in nb.cells:
+            for output in cell.get("outputs", []):
+                if "data" in output and "image/svg+xml" not in output.data:
+                    _add_svg(output.data)
+        name = (resources.get("metadata") or {}).get("name") or "report"
+        files, links = download_files(nb, f"{name}_data")
+        resources.setdefault("outputs", {}).update(files)
+        resources.setdefault("mineresearch", {})["downloads"] = links
+        return nb, resources
+
+
+def _add_svg(data: dict[str, Any]) -> None:
+    """Convert a Vega (5) or Vega-Lite spec in a MIME bundle to SVG, offline."""
+    import vl_convert
+
+    from mineresearch.report.charts.render import _vl_version
+
+    for key, spec in list(data.items()):
+        if not _CHART_MIMETYPE.match(key) or not isinstance(spec, Mapping):
+            continue
+        if ".vegalite." in key:
+            data["image/svg+xml"] = vl_convert.vegalite_to_svg(dict(spec), vl_version=_vl_version())
+        else:
+            data["image/svg+xml"] = vl_convert.vega_to_svg(dict(spec))
+        return
 
 
 class ReportCleanupPreprocessor(Preprocessor):
@@ -79,6 +127,9 @@ class ReportCleanupPreprocessor(Preprocessor):
                 continue
             if "data" in output:
                 data = output.data
+                if getattr(self.parent, "interactive_charts", False) and _to_vega_html(data):
+                    cleaned.append(output)
+                    continue
                 had_chart = any(_CHART_MIMETYPE.match(k) for k in data)
                 for key in [k for k in data if _CHART_MIMETYPE.match(k)]:
                     del data[key]
@@ -93,6 +144,44 @@ class ReportCleanupPreprocessor(Preprocessor):
                     output.setdefault("metadata", {})["mineresearch"] = {"alt": alt}
             cleaned.append(output)
         return cleaned
+
+
+_VEGA_INIT = """<script>
+document.querySelectorAll(".mr-vega").forEach(function (el) {
+  var spec = JSON.parse(el.querySelector("script[type='application/json']").textContent);
+  vegaEmbed(el.querySelector(".mr-vega-view"), spec, {actions: false, tooltip: true}).catch(function () {});
+});
+</script>"""
+
+
+def _to_vega_html(data: dict[str, Any]) -> bool:
+    """Replace a chart's MIME bundle by a placeholder the page's inlined Vega draws (False: not a chart)."""
+    import json
+
+    from mineresearch.report.charts.render import to_vega
+
+    key = next((k for k in data if _CHART_MIMETYPE.match(k)), None)
+    if key is None or not isinstance(data[key], Mapping):
+        return False
+    spec = dict(data[key])
+    if ".vegalite." in key:
+        spec = to_vega(spec)
+    text = json.dumps(spec).replace("</", "<\\/")
+    for k in list(data):
+        del data[k]
+    data["text/html"] = (f'<div class="mr-vega mr-chart"><div class="mr-vega-view"></div>'
+                         f'<script type="application/json">{text}</script></div>')
+    return True
+
+
+def _inline_vega(html: str) -> str:
+    """Inline vl-convert's Vega bundle once, before ``</body>``, when the page has interactive charts."""
+    if 'class="mr-vega' not in html:
+        return html
+    from mineresearch.report.charts.render import javascript_bundle
+
+    bundle = javascript_bundle().replace("</script", "<\\/script")
+    return html.replace("</body>", f"<script>{bundle}</script>{_VEGA_INIT}</body>", 1)
 
 
 class ReportHTMLExporter(HTMLExporter):
@@ -124,17 +213,31 @@ class ReportHTMLExporter(HTMLExporter):
     def _embed_images_default(self) -> bool:
         return True
 
+    interactive_charts = Bool(
+        False, help="Interactive charts: the Vega bundle inlined once in the page (still no external URL); "
+        "needs a notebook run with static_charts=False. Default: static SVG."
+    ).tag(config=True)
+
     def __init__(self, **kwargs: Any) -> None:
-        """Create the exporter and register the cleanup preprocessor (see ``HTMLExporter``)."""
+        """Create the exporter and register the publish and cleanup preprocessors (see ``HTMLExporter``)."""
         super().__init__(**kwargs)
+        self.register_preprocessor(ReportPublishPreprocessor(parent=self), enabled=True)
         self.register_preprocessor(ReportCleanupPreprocessor(parent=self), enabled=True)
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:
         """Render ``nb`` to HTML; the notebook passed in is not modified."""
-        html, resources = super().from_notebook_node(nb, resources, **kw)
-        return polish_html(html), resources
+        from mineresearch.publish.notebook import NotReadyError
+
+        try:
+            html, resources = super().from_notebook_node(nb, resources, **kw)
+        except NotReadyError as exc:
+            raise ValueError(f"cannot publish this notebook as a report: {exc}") from None
+        html = polish_html(html)
+        if self.interactive_charts:
+            html = _inline_vega(html)
+        return html, resources
 
 
 class ReportPDFExporter(ReportHTMLExporter):

@@ -42,8 +42,17 @@ def render_html(nb: nbformat.NotebookNode) -> str:
     Raises:
         RenderError: The exporter failed (the message names the exception).
     """
+    return render_report(nb)[0]
+
+
+def render_report(nb: nbformat.NotebookNode, name: str = "report") -> tuple[str, dict[str, bytes]]:
+    """The report page and its downloads (``{"<name>_data/<file>": bytes}``, linked from the page).
+
+    Raises:
+        RenderError: The exporter failed (the message names the exception).
+    """
     try:
-        body, _ = html_exporter().from_notebook_node(nb)
+        body, resources = html_exporter().from_notebook_node(nb, {"metadata": {"name": name}})
     except Exception as exc:
         raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
-    return str(body)
+    return str(body), dict(resources.get("outputs") or {})

@@ -20,6 +20,7 @@ from mineresearch.report.formatting import NOT_DISCLOSED
 
 Formatter = Callable[[Any], str]
 _MODE: dict[str, bool] = {"static": False, "discard": False}
+_COLLECTORS: list[Collector] = []  # innermost last: sections being collected (see :func:`collecting`)
 _NUMBER = re.compile(r"^[-+]?\$?[-+]?[0-9][0-9,.]*(%| ?[kMB]| BTC| EH/s| per BTC|/PH/day|x| quarters| MW)?$")
 
 
@@ -183,7 +184,9 @@ def table(
     if blanks and missing != NOT_DISCLOSED and legend not in (caption or ""):
         caption = f"{caption} ({legend})" if caption else legend.capitalize()
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return (f'<div class="mr-table-wrap"><table class="mr-table">{cap}<thead><tr>{head}</tr></thead>'
+    name = _COLLECTORS[-1].add_table(frame, caption) if _COLLECTORS else ""
+    data = f' data-mr-table="{esc(name)}"' if name else ""
+    return (f'<div class="mr-table-wrap"><table class="mr-table"{data}>{cap}<thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
@@ -205,6 +208,9 @@ def guard_math(fragment: str) -> str:
 
 def show_html(*parts: str) -> None:
     """Display HTML fragments as one output, guarded against MathJax (:func:`guard_math`)."""
+    if _COLLECTORS:
+        _COLLECTORS[-1].blocks.append(("html", guard_math("".join(p for p in parts if p))))
+        return
     from IPython.display import HTML, display
 
     if not _MODE["discard"]:
@@ -232,9 +238,7 @@ def outputs_discarded() -> Iterator[None]:
 
 
 def use_chart_mode(static: bool) -> None:
-    """Static SVG charts for rendered reports; Altair's default (interactive) renderer otherwise."""
-    import altair as alt
-
+    """Static SVG charts for rendered reports; Vega for JupyterLab's own renderer (plus SVG) otherwise."""
     from mineresearch.report.charts.theme import use_theme
 
     use_theme()
@@ -244,23 +248,75 @@ def use_chart_mode(static: bool) -> None:
 
         enable_static_renderer()
     else:
-        alt.renderers.enable("default")
+        from mineresearch.report.charts.render import enable_notebook_renderer
+
+        enable_notebook_renderer()
 
 
 def show_chart(chart: Any | None) -> None:
     """Display a chart (nothing when the builder had no data to draw)."""
     if chart is None:
         return
+    if _COLLECTORS:
+        _COLLECTORS[-1].blocks.append(("chart", chart))
+        return
+    display_chart(chart)
+
+
+def display_chart(chart: Any, metadata: Mapping[str, Any] | None = None, chart_name: str = "") -> None:
+    """Display one chart now: static SVG, or Vega for JupyterLab's own renderer (with tooltips) plus SVG.
+
+    The interactive form is an ``application/vnd.vega.v5+json`` bundle that JupyterLab draws with its
+    built-in Vega extension: no script is fetched from anywhere. ``metadata`` goes with the output; with a
+    ``chart_name``, the chart's data is added to it (``chart_data``, the report's chart CSV files).
+    """
     from IPython.display import display
 
+    from mineresearch.report.charts.copies import shallow_copies
+
+    with shallow_copies():  # the chart is the builder's, used once: no defensive copies needed
+        spec = chart.to_dict(validate=False)
+    if _MODE["discard"]:
+        return
+    meta = {k: dict(v) if isinstance(v, Mapping) else v for k, v in (metadata or {}).items()}
+    if chart_name:
+        from mineresearch.report.sections import METADATA_KEY, chart_data
+
+        meta.setdefault(METADATA_KEY, {})["chart_data"] = chart_data(spec, chart_name)
     if _MODE["static"]:
         # the same SVG Altair's svg renderer makes, without re-validating a spec the builders made
-        from mineresearch.report.charts.copies import shallow_copies
         from mineresearch.report.charts.render import chart_to_svg
 
-        with shallow_copies():  # the chart is the builder's, used once: no defensive copies needed
-            spec = chart.to_dict(validate=False)
-        if not _MODE["discard"]:
-            display({"image/svg+xml": chart_to_svg(spec)}, raw=True)
-    elif not _MODE["discard"]:
-        display(chart)
+        display({"image/svg+xml": chart_to_svg(spec)}, raw=True, metadata=meta)
+    else:
+        from mineresearch.report.charts.render import interactive_bundle
+
+        display(interactive_bundle(spec), raw=True, metadata=meta)
+
+
+class Collector:
+    """What a section would display, kept instead: HTML blocks and charts in order, and its tables."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        self.blocks: list[tuple[str, Any]] = []
+        self.tables: dict[str, pd.DataFrame] = {}
+        self.captions: dict[str, str] = {}
+
+    def add_table(self, frame: pd.DataFrame, caption: str | None) -> str:
+        """Keep a copy of a table as shown (rows and columns) and return its name, ``<section>`` or ``<section>-2``."""
+        name = self.key if not self.tables else f"{self.key}-{len(self.tables) + 1}"
+        self.tables[name] = frame.reset_index(drop=True).copy()
+        self.captions[name] = caption or ""
+        return name
+
+
+@contextmanager
+def collecting(key: str) -> Iterator[Collector]:
+    """Within: :func:`show_html` and :func:`show_chart` add to the collector instead of displaying."""
+    collector = Collector(key)
+    _COLLECTORS.append(collector)
+    try:
+        yield collector
+    finally:
+        _COLLECTORS.remove(collector)

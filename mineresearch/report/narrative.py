@@ -16,7 +16,6 @@ import pandas as pd
 from mineresearch.dataset import periods
 from mineresearch.metrics.changes import change_pct
 from mineresearch.metrics.production import RecordCheck, record_check
-from mineresearch.report.narrative_money import cost_paragraph, margin_paragraph
 from mineresearch.report.formatting import (
     NOT_DISCLOSED,
     btc,
@@ -33,6 +32,7 @@ from mineresearch.report.formatting import (
     usd,
     usd_per_ph_day,
 )
+from mineresearch.report.narrative_money import cost_paragraph, margin_paragraph
 
 __all__ = [
     "cost_paragraph",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +12,7 @@ from pathlib import Path
 from mineresearch.report.params import ReportParams, SectorParams
 from mineresearch.run.jobs import ReportJob, ReportResult
 from mineresearch.run.manifest import Manifest, job_hash, shared_inputs_hash
+from mineresearch.run.scenarios import Scenario
 from mineresearch.run.warm import use_report_preload
 
 DEFAULT_ENGINE = "mineresearch_warm"
@@ -39,10 +40,12 @@ def plan(
     data_path: str | None = None,
     only: Iterable[str] | None = None,
     sector: bool = True,
+    scenarios: Sequence[Scenario] = (),
 ) -> list[ReportJob]:
-    """Every company with figures for each period, then the period's sector report.
+    """Every company with figures for each period, then the period's sector report, then the scenarios.
 
     ``only`` restricts the companies: ``TICKER`` (in every period) or ``TICKER:PERIOD`` (in that one).
+    Each scenario adds a report per company it names (all the period's companies when it names none).
     """
     from mineresearch.dataset.load import load_dataset
 
@@ -55,6 +58,10 @@ def plan(
                            formats) for t in tickers]
         if tickers and sector:
             jobs.append(ReportJob(SectorParams(period=period, data_path=data_path, static_charts=True), formats))
+        for sc in scenarios:
+            jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=True,
+                                            **sc.params), formats, scenario_name=sc.name)
+                     for t in tickers if not sc.tickers or t in sc.tickers]
     return jobs
 
 
@@ -88,6 +95,7 @@ def build(
     engine_name: str | None = DEFAULT_ENGINE,
     only: Iterable[str] | None = None,
     sector: bool = True,
+    scenarios: Sequence[Scenario] = (),
     on_plan: Callable[[list[ReportJob]], None] | None = None,
     on_event: Callable[[str, str], None] | None = None,
     on_result: Callable[[ReportResult], None] | None = None,
@@ -109,8 +117,8 @@ def build(
 
     with output_lock(Path(root)):
         return _build(periods, root, formats=formats, jobs=jobs, force=force, data_path=data_path,
-                      engine_name=engine_name, only=only, sector=sector, on_plan=on_plan, on_event=on_event,
-                      on_result=on_result)
+                      engine_name=engine_name, only=only, sector=sector, scenarios=scenarios, on_plan=on_plan,
+                      on_event=on_event, on_result=on_result)
 
 
 def _build(
@@ -124,6 +132,7 @@ def _build(
     engine_name: str | None,
     only: Iterable[str] | None,
     sector: bool,
+    scenarios: Sequence[Scenario],
     on_plan: Callable[[list[ReportJob]], None] | None,
     on_event: Callable[[str, str], None] | None,
     on_result: Callable[[ReportResult], None] | None,
@@ -132,7 +141,7 @@ def _build(
     from mineresearch.run.pool import run_pool
 
     root = Path(root)
-    todo = plan(periods, formats=formats, data_path=data_path, only=only, sector=sector)
+    todo = plan(periods, formats=formats, data_path=data_path, only=only, sector=sector, scenarios=scenarios)
     if on_plan:
         on_plan(todo)
     manifest = Manifest(root)

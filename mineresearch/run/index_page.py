@@ -1,4 +1,8 @@
-"""``reports/index.html``: every quarter and company built, headline figures, links and status."""
+"""``reports/index.html``: every quarter and company built, headline figures, links and status.
+
+A company's scenarios (reports with non-default parameters, :attr:`mineresearch.run.jobs.ReportJob.scenario`)
+are listed under its published note.
+"""
 
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ th{background:#eef1f5;font-weight:600} td.num{text-align:right;font-variant-nume
 .neg{color:#b3261e} .ok{color:#1b6e3a;font-weight:600} .failed{color:#b3261e;font-weight:600}
 .skipped{color:#5b6475} .err{font-size:12px;color:#b3261e;max-width:360px;word-break:break-word}
 footer{margin-top:36px;color:#5b6475;font-size:12px}
+tr.scenario td{font-size:13px;color:#3d4556} tr.scenario td:first-child{padding-left:26px}
 </style></head><body><main>
 <h1>Listed Bitcoin miners: quarterly research notes</h1>
 <p class="sub">{{ n_reports }} report(s) across {{ periods|length }} quarter(s). Index written {{ today }}.</p>
@@ -32,7 +37,7 @@ footer{margin-top:36px;color:#5b6475;font-size:12px}
 <h2 id="q-{{ p.period }}">{{ p.period }}</h2>
 <table><thead><tr><th>Company</th><th>Ticker</th><th class="num">Revenue</th><th class="num">Net income</th>
 <th class="num">BTC produced</th><th>Report</th><th>Status</th></tr></thead><tbody>
-{% for r in p.rows %}<tr><td>{{ r.company }}</td><td>{{ r.ticker }}</td>
+{% for r in p.rows %}<tr{% if r.scenario %} class="scenario"{% endif %}><td>{{ r.company }}</td><td>{{ r.ticker }}</td>
 <td class="num">{{ r.revenue }}</td><td class="num {{ 'neg' if r.loss else '' }}">{{ r.net_income }}</td>
 <td class="num">{{ r.btc }}</td>
 <td>{% if r.html %}<a href="{{ r.html }}">HTML</a>{% endif %}
@@ -71,14 +76,17 @@ def _rows(root: Path, manifest: Manifest, data_path: str | None) -> dict[str, li
     ds = load_dataset(data_path)
     wide: dict[str, Any] = {}
     by_period: dict[str, list[dict[str, Any]]] = {}
-    for _stem, e in sorted(manifest.entries.items()):
+    for stem, e in sorted(manifest.entries.items()):
         name, period = e["name"], e["period"]
+        scenario = stem.split("--", 1)[1] if "--" in stem else ""  # ``ReportJob.stem`` of a scenario
         row: dict[str, Any] = {"ticker": "" if name == "sector" else name, "status": e["status"],
-                               "status_class": e["status"], "error": e.get("error")}
+                               "status_class": e["status"], "error": e.get("error"), "scenario": scenario}
         for fmt in ("html", "pdf"):
             path = e.get("outputs", {}).get(fmt)
             row[fmt] = os.path.relpath(path, root) if path and Path(path).is_file() else None
-        if name == "sector":
+        if scenario:
+            row.update(company=f"Scenario: {scenario}", revenue="", net_income="", btc="", loss=False)
+        elif name == "sector":
             row.update(company="Sector report (all covered miners)", revenue="", net_income="", btc="", loss=False)
         else:
             if name not in wide:
@@ -101,7 +109,7 @@ def write_index(root: Path, manifest: Manifest, *, data_path: str | None = None)
 
     by_period = _rows(Path(root), manifest, data_path)
     periods: list[dict[str, Any]] = [
-        {"period": p, "rows": sorted(rows, key=lambda r: (r["ticker"] == "", r["ticker"]))}
+        {"period": p, "rows": sorted(rows, key=lambda r: (r["ticker"] == "", r["ticker"], r["scenario"]))}
         for p, rows in sorted(by_period.items(), reverse=True)
     ]
     n_reports = sum(len(rows) for rows in by_period.values())

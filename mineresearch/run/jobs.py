@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from mineresearch.paths import notebooks_dir
 from mineresearch.report.params import ReportParams, SectorParams
@@ -20,6 +21,23 @@ class ReportJob:
     params: ReportParams | SectorParams
     formats: tuple[str, ...] = ("html", "pdf")
     notebook_path: Path | None = None  # another notebook with the same parameters (default: the packaged one)
+    scenario_name: str = ""  # a name for a scenario (default: made from the non-default parameters)
+
+    @property
+    def scenario(self) -> str:
+        """``""`` for the published note (default parameters); else the scenario's slug.
+
+        A report whose parameters (other than ticker, period, dataset and chart mode) differ from the
+        defaults is a scenario: it has its own folder, file names and manifest key, and never replaces
+        the published note.
+        """
+        from mineresearch.publish.notebook import non_default, scenario_slug
+
+        if not non_default(self.params):
+            return ""
+        if self.scenario_name:
+            return re.sub(r"[^A-Za-z0-9._-]+", "-", self.scenario_name).strip("-.") or scenario_slug(self.params)
+        return scenario_slug(self.params)
 
     @property
     def kind(self) -> Kind:
@@ -32,14 +50,18 @@ class ReportJob:
 
     @property
     def stem(self) -> str:
-        return f"{self.name}-{self.params.period}"
+        """File stem and manifest key: ``CIFR-2025Q2``, or ``CIFR-2025Q2--<scenario>`` for a scenario."""
+        base = f"{self.name}-{self.params.period}"
+        return f"{base}--{self.scenario}" if self.scenario else base
 
     @property
     def notebook(self) -> Path:
         return self.notebook_path or notebooks_dir() / NOTEBOOKS[self.kind]
 
     def out_dir(self, root: Path) -> Path:
-        return Path(root) / self.params.period / self.name
+        """``<root>/<period>/<name>``, or ``<root>/<period>/<name>/scenarios/<scenario>`` for a scenario."""
+        folder = Path(root) / self.params.period / self.name
+        return folder / "scenarios" / self.scenario if self.scenario else folder
 
     def outputs(self, root: Path) -> dict[str, Path]:
         """Final output files by format (``ipynb`` always, then the requested formats)."""
@@ -59,3 +81,4 @@ class ReportResult:
     seconds: dict[str, float] = field(default_factory=dict)
     error: str | None = None
     input_hash: str | None = None
+    provenance: dict[str, Any] | None = None  # package version, dataset fingerprint, parameters, build time

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 def warm_report_code(data_path: str | None = None) -> None:
     """Build the sections of the newest quarter's first company report and of its sector report, silently."""
-    from mineresearch.dataset.load import load_dataset
-    from mineresearch.report.company import CompanyReport
+    from mineresearch.dataset import load_dataset
+    from mineresearch.report import CompanyReport
     from mineresearch.report.display import outputs_discarded
+    from mineresearch.report.sections import collect, show
     from mineresearch.report.sector import SectorReport
 
     ds = load_dataset(data_path)
@@ -26,7 +27,7 @@ def warm_report_code(data_path: str | None = None) -> None:
         sector = SectorReport.open(period=period, static_charts=True)
         for report in (company, sector):
             for name in _sections(type(report)):
-                getattr(report, name)()
+                show(collect(report, name))  # as the notebooks do: compute the section, then show it
 
 
 def _sections(report_class: type) -> list[str]:

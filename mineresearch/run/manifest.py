@@ -76,6 +76,8 @@ class Manifest:
             "input_hash": result.input_hash, "outputs": result.outputs,
             "seconds": {k: round(v, 3) for k, v in result.seconds.items()}, "error": result.error,
         }
+        if result.provenance:
+            entry["provenance"] = result.provenance
         if result.status == "skipped" and result.stem in self.entries:
             self.entries[result.stem]["last_skipped"] = True
             return

@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import time
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,23 +46,10 @@ def check_job(job: ReportJob) -> None:
 
 
 def title_metadata(job: ReportJob) -> dict[str, Any]:
-    """The title block the template prints (company, quarter, data as-of, generated date)."""
-    from mineresearch.dataset.catalog import read_catalog
-    from mineresearch.dataset.periods import quarter_end
+    """The title block the template prints (company, quarter, data as-of, generated date) and provenance."""
+    from mineresearch.publish.notebook import title_metadata as metadata
 
-    names = read_catalog(job.params.data_path).names
-    period = job.params.period
-    meta: dict[str, Any] = {"period": period, "generated": date.today().isoformat()}
-    meta["data_as_of"] = f"quarter ended {quarter_end(period).isoformat()}"
-    if isinstance(job.params, ReportParams):
-        ticker = job.params.ticker
-        company = names.get(ticker, ticker)
-        meta.update(ticker=ticker, company=company, title=f"{company} ({ticker})",
-                    subtitle=f"Quarterly research note, {period}")
-    else:
-        meta.update(ticker="", company="Listed Bitcoin miners", title=f"Listed Bitcoin miners, {period}",
-                    subtitle="Sector report: peers side by side")
-    return meta
+    return metadata(job.params, scenario=job.scenario)
 
 
 def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
@@ -162,12 +149,16 @@ class StagedReport:
     print_source: Path | None  # the HTML to print (temps["html"] or a scratch file); None without a PDF
     header: str
     seconds: dict[str, float] = field(default_factory=dict)
+    data_dir: Path | None = None  # the downloads (CSV, XLSX), staged in a hidden folder beside the report
+    provenance: dict[str, Any] = field(default_factory=dict)  # what the report was built from (its footer)
 
     def discard(self) -> None:
         """Remove the temporary files (the previous good report stays as it was)."""
         for tmp in (*self.temps.values(), *([self.print_source] if self.print_source else [])):
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
+        if self.data_dir is not None:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def stage_report(
@@ -182,7 +173,7 @@ def stage_report(
         check: look the ticker and period up in the dataset first (skip when the caller already did).
     """
     from mineresearch.publish.exporters import report_header
-    from mineresearch.publish.html import render_html
+    from mineresearch.publish.html import render_report
 
     if check:
         check_job(job)
@@ -203,12 +194,21 @@ def stage_report(
             raise
         staged.seconds["execute"] = time.perf_counter() - t0
         staged.header = report_header(nb.metadata)  # as `jupyter nbconvert --to mineresearch_pdf` prints it
+        staged.provenance = dict(nb.metadata.get("mineresearch", {}).get("provenance", {}))
         if "html" in job.formats or "pdf" in job.formats:
             t1 = time.perf_counter()
             html_path = temps.get("html", folder / f".{job.stem}.{token}.print.tmp.html")
             if "pdf" in job.formats:
                 staged.print_source = html_path
-            html_path.write_text(render_html(nb), encoding="utf-8")
+            html, downloads = render_report(nb, job.stem)
+            html_path.write_text(html, encoding="utf-8")
+            if downloads:
+                staged.data_dir = folder / f".{job.stem}.{token}.tmp.data"
+                shutil.rmtree(staged.data_dir, ignore_errors=True)
+                for rel, content in downloads.items():
+                    target = staged.data_dir / Path(rel).relative_to(f"{job.stem}_data")
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(content)
             staged.seconds["html"] = time.perf_counter() - t1
     except BaseException:
         staged.discard()
@@ -246,6 +246,8 @@ def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter 
         for fmt in ("pdf", "html", "ipynb"):
             if fmt in temps and temps[fmt].exists():
                 os.replace(temps[fmt], finals[fmt])
+        if staged.data_dir is not None and staged.data_dir.is_dir():
+            _replace_dir(staged.data_dir, folder / f"{job.stem}_data")
         (folder / f"{job.stem}.failed.ipynb").unlink(missing_ok=True)
     finally:
         staged.discard()
@@ -258,6 +260,7 @@ def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter 
     return ReportResult(
         stem=job.stem, period=job.params.period, name=job.name, status="ok",
         outputs={fmt: str(p) for fmt, p in finals.items()}, seconds=seconds,
+        provenance=staged.provenance or None,
     )
 
 
@@ -282,6 +285,16 @@ def run_report(
     """
     use_report_preload()  # the warm kernels preload the report code (data handed to mineresearch.fast)
     return finish_report(stage_report(job, output_root, engine_name=engine_name, check=check), printer)
+
+
+def _replace_dir(new: Path, final: Path) -> None:
+    """Put folder ``new`` at ``final``, replacing what was there (renames only, then the old copy goes)."""
+    old = final.with_name(f".{final.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(new, final)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def _print_pdf(html: Path, pdf: Path, header: str, printer: PdfPrinter | BackgroundPrinter | None) -> None:

@@ -117,7 +117,7 @@ def test_sector_report(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["company_quarter.ipynb", "sector_quarter.ipynb"])
 def test_notebooks_run_as_they_are_with_their_defaults(tmp_path: Path, name: str) -> None:
-    """What an analyst gets in JupyterLab: no injected values, interactive charts."""
+    """What an analyst gets in JupyterLab: no injected values, interactive charts drawn offline."""
     import papermill as pm
 
     from mineresearch.paths import notebooks_dir
@@ -127,7 +127,10 @@ def test_notebooks_run_as_they_are_with_their_defaults(tmp_path: Path, name: str
     nb = nbformat.read(out, as_version=4)
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.output_type == "error"]
-    assert any("text/html" in o.get("data", {}) and "vega" in o["data"]["text/html"] for o in outputs)
+    charts = [o for o in outputs if "application/vnd.vega.v5+json" in o.get("data", {})]
+    assert charts and all("image/svg+xml" in o["data"] for o in charts)  # JupyterLab's renderer; SVG to publish
+    html = "".join(str(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "<script" not in html and "cdn.jsdelivr" not in html
 
 
 def test_every_html_output_of_the_executed_notebook_is_guarded_against_mathjax(cifr: dict[str, Path]) -> None:

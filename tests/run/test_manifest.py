@@ -43,7 +43,7 @@ def test_notebook_change_the_hash(tmp_path: Path) -> None:
     copy = tmp_path / "company_quarter.ipynb"
     shutil.copy(notebooks_dir() / "company_quarter.ipynb", copy)
     before = _hash(ReportJob(_job().params, ("html",), notebook_path=copy))
-    copy.write_text(copy.read_text(encoding="utf-8").replace("report.headline()", "report.headline()\n"))
+    copy.write_text(copy.read_text(encoding="utf-8").replace("show(headline)", "show(headline)\n"))
     assert _hash(ReportJob(_job().params, ("html",), notebook_path=copy)) != before
 
 

@@ -56,3 +56,65 @@ def warm_up() -> None:
     """Convert one tiny chart so that the first real conversion does not pay vl-convert's start-up."""
     tiny = alt.Chart(alt.Data(values=[{"x": 1}])).mark_point().encode(x="x:Q")
     chart_to_svg(tiny)
+
+
+VEGA_MIMETYPE = "application/vnd.vega.v5+json"
+"""The chart MIME type JupyterLab 4 draws with its built-in Vega 5 extension (no CDN, tooltips on).
+
+Altair 6's own ``mimetype`` renderer emits ``application/vnd.vegalite.v6.json``, which JupyterLab does not
+render and which nbformat refuses (a JSON value under a key not ending in ``json``/``+json``)."""
+
+
+TOOLTIP_MARKS = ("bar", "rect", "point", "circle", "square", "area", "line", "tick", "arc", "trail")
+
+
+def with_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
+    """The Vega-Lite spec with tooltips (the encoded fields) on its data marks, for interactive views only.
+
+    Text and rules (labels, source lines, reference lines) get none: a tooltip there repeats what is written.
+    """
+    out = dict(spec)
+    config = dict(out.get("config") or {})
+    for mark in TOOLTIP_MARKS:
+        settings = dict(config.get(mark) or {})
+        settings.setdefault("tooltip", {"content": "encoding"})
+        config[mark] = settings
+    out["config"] = config
+    return out
+
+
+def to_vega(spec: dict[str, Any]) -> dict[str, Any]:
+    """Compile a Vega-Lite spec to Vega offline (vl-convert), marked as a Vega 5 spec for JupyterLab."""
+    import vl_convert
+
+    vega = dict(vl_convert.vegalite_to_vega(spec, vl_version=_vl_version()))
+    vega["$schema"] = "https://vega.github.io/schema/vega/v5.json"
+    return vega
+
+
+def interactive_bundle(chart: alt.TopLevelMixin | dict[str, Any]) -> dict[str, Any]:
+    """A MIME bundle for notebooks: the chart as Vega (JupyterLab draws it, with tooltips) and as static SVG.
+
+    The SVG is what a published report shows (the exporters drop the Vega key); nothing is fetched from a
+    network by either form.
+    """
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
+    return {
+        VEGA_MIMETYPE: to_vega(with_tooltips(spec)),
+        "image/svg+xml": chart_to_svg(spec),
+        "text/plain": "<chart: Vega in JupyterLab, SVG in published reports>",
+    }
+
+
+def javascript_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script (vl-convert's bundle), for an interactive report page."""
+    import vl_convert
+
+    return str(vl_convert.javascript_bundle(None, vl_version=_vl_version()))  # type: ignore[arg-type]
+
+
+def enable_notebook_renderer() -> None:
+    """Make Altair display any chart, also one built in a notebook cell, as :func:`interactive_bundle`."""
+    if "mineresearch" not in alt.renderers.names():
+        alt.renderers.register("mineresearch", lambda spec, **_: interactive_bundle(spec))
+    alt.renderers.enable("mineresearch")

@@ -4,18 +4,27 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup browser reports report test coverage-table lint bench network clean
+.PHONY: setup browser reports report test coverage-table lint bench network clean lock
 
 setup: $(STAMP) browser
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev,lab]"
-	@# jupyterlab pulls rfc3987-syntax, which adds ~1.4 s to every import of altair/papermill/nbconvert;
-	@# jsonschema works without it (see README, "Speed").
-	-$(PY) -m pip uninstall -y -q rfc3987-syntax
+	@# The lock pins every package (runtime, dev and lab extras) to the versions tested together; the package
+	@# itself declares compatible ranges (pyproject.toml). rfc3987-syntax is left out of the lock: jupyterlab pulls
+	@# it, and it adds ~1.4 s to every import of altair/papermill/nbconvert; jsonschema works without it.
+	$(PY) -m pip install -q --no-deps -r requirements.lock
+	$(PY) -m pip install -q --no-deps -e .
 	touch $(STAMP)
+
+lock:
+	@# Regenerate requirements.lock: resolve the ranges of pyproject.toml afresh (with the dev and lab extras).
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install -q -e ".[dev,lab,dask]"
+	.venv-lock/bin/pip freeze --exclude-editable | grep -v -i '^rfc3987-syntax' > requirements.lock
+	rm -rf .venv-lock
+	$(PYTHON) scripts/environment_yml.py > environment.yml
 
 browser:
 	@bash scripts/install_browser.sh

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
+from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from nbformat import NotebookNode
-from traitlets import Bool, Set, Unicode, default
+from traitlets import Bool, Unicode, default
 
 from mineresearch.paths import templates_dir
 from mineresearch.publish.polish import polish_html
@@ -92,28 +92,30 @@ def _add_svg(data: dict[str, Any]) -> None:
         return
 
 
-class ReportCleanupPreprocessor(Preprocessor):
-    """Keep only what a reader should see.
+def tag_remover(parent: Any = None) -> TagRemovePreprocessor:
+    """nbconvert's own tag filter, set up for reports: the cells tagged ``parameters``, ``injected-parameters``
+    or ``remove-cell`` go, and so do the outputs of cells tagged ``remove-output``."""
+    return TagRemovePreprocessor(parent=parent, remove_cell_tags=set(REMOVED_CELL_TAGS),
+                                 remove_all_outputs_tags={"remove-output"}, enabled=True)
 
-    Removes cells tagged ``parameters``, ``injected-parameters`` or ``remove-cell``; outputs of
-    cells tagged ``remove-output``; stderr streams; Vega/Vega-Lite specs (no JS in the page) and
-    the ``text/plain`` fallback of any output that has a richer form; code cells left without
-    output. A chart that has only a spec and its text fallback is dropped with a warning: its
-    static image is missing (the notebook must enable Altair's ``svg`` renderer).
+
+class ReportCleanupPreprocessor(Preprocessor):
+    """Keep only what a reader should see (after :func:`tag_remover` has removed the tagged cells).
+
+    Removes stderr streams; Vega/Vega-Lite specs (no JS in the page) and the ``text/plain`` fallback of
+    any output that has a richer form; code cells left without output. A chart that has only a spec and its
+    text fallback is dropped with a warning: its static image is missing (the notebook must enable Altair's
+    ``svg`` renderer).
     """
 
-    remove_cell_tags = Set(set(REMOVED_CELL_TAGS), help="Cells with these tags are removed.").tag(config=True)
     enabled = True
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
-        """Filter cells and outputs in place and return the notebook."""
+        """Filter outputs and drop empty code cells, in place; return the notebook."""
         kept = []
         for cell in nb.cells:
-            tags = set(cell.get("metadata", {}).get("tags", []))
-            if tags & set(self.remove_cell_tags):
-                continue
             if cell.cell_type == "code":
-                cell.outputs = [] if "remove-output" in tags else self._clean(cell.get("outputs", []))
+                cell.outputs = self._clean(cell.get("outputs", []))
                 if not cell.outputs:
                     continue
             kept.append(cell)
@@ -222,6 +224,7 @@ class ReportHTMLExporter(HTMLExporter):
         """Create the exporter and register the publish and cleanup preprocessors (see ``HTMLExporter``)."""
         super().__init__(**kwargs)
         self.register_preprocessor(ReportPublishPreprocessor(parent=self), enabled=True)
+        self.register_preprocessor(tag_remover(parent=self), enabled=True)
         self.register_preprocessor(ReportCleanupPreprocessor(parent=self), enabled=True)
 
     def from_notebook_node(  # type: ignore[override]

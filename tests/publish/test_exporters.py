@@ -19,6 +19,7 @@ from mineresearch.publish.exporters import (
     ReportHTMLExporter,
     ReportPDFExporter,
     report_header,
+    tag_remover,
 )
 from mineresearch.publish.polish import polish_html
 
@@ -170,7 +171,8 @@ def test_cleanup_preprocessor_rules() -> None:
             new_code_cell("d", outputs=[]),
         ]
     )
-    cleaned, _ = ReportCleanupPreprocessor().preprocess(nb, {})
+    cleaned, _ = tag_remover().preprocess(nb, {})
+    cleaned, _ = ReportCleanupPreprocessor().preprocess(cleaned, {})
     assert len(cleaned.cells) == 1
     outputs = cleaned.cells[0].outputs
     assert [o.output_type for o in outputs] == ["execute_result", "stream"]

@@ -25,7 +25,7 @@ from mineresearch.analysis.operations import (
     build_output_vs_profit,
 )
 from mineresearch.analysis.quarter import QuarterData
-from mineresearch.analysis.risk import build_breakevens, build_strategy, build_treasury, forward_assumptions
+from mineresearch.analysis.risk import build_breakevens, build_strategy, forward_assumptions
 from mineresearch.analysis.sections import (
     SECTION_NAMES,
     Breakevens,
@@ -40,6 +40,7 @@ from mineresearch.analysis.sections import (
     Strategy,
     Treasury,
 )
+from mineresearch.analysis.treasury import build_treasury
 from mineresearch.dataset.periods import parse_label
 from mineresearch.metrics.breakeven import TARIFF_SE_ASIA_2025_PCT
 from mineresearch.metrics.payback import DEFAULT_POOL_FEE_PCT, DEFAULT_PUE

@@ -24,7 +24,8 @@ import pandas as pd
 
 from mineresearch.dataset import bounds, periods, schemas
 from mineresearch.dataset.csvfile import CsvTable, no_rows_problem, read_csv_table, read_data_file, unexpected_column
-from mineresearch.dataset.vocabulary import METRICS
+from mineresearch.dataset.plausibility import fact_plausibility as fact_plausibility
+from mineresearch.dataset.plausibility import number
 from mineresearch.exceptions import DataValidationError, Problem
 
 COMPANIES_FILE = "companies.csv"
@@ -194,13 +195,6 @@ def _typed_network(table: CsvTable) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(table.text), index_col="period")
 
 
-def _number(cell: str) -> float | None:
-    try:
-        return float(cell.strip())
-    except ValueError:
-        return None
-
-
 def network_problems(table: CsvTable) -> list[Problem]:
     """Header, period labels and dates, numbers and their plausibility in the network table."""
     file = str(table.path)
@@ -232,7 +226,7 @@ def network_problems(table: CsvTable) -> list[Problem]:
             cell = record[column]
             if not cell.strip() and column != "days":
                 continue  # a gap: NaN, never guessed
-            value = _number(cell)
+            value = number(cell)
             if value is None or (column == "days" and not value.is_integer()):
                 bad(column, "not a number" if column != "days" else "not a whole number of days")
             elif not bound.admits(value):
@@ -244,40 +238,6 @@ def network_problems(table: CsvTable) -> list[Problem]:
         return []
     return [Problem(p.file, p.row, p.column, p.message)
             for p in _run(schema, _typed_network(table), file, table.lines)]
-
-
-def fact_plausibility(table: CsvTable, companies: dict[str, str] | None) -> list[Problem]:
-    """Values within their metric's bounds, quarters already ended, fiscal labels matching the fiscal year.
-
-    Args:
-        table: facts.csv as read (rows that fail a cell check are skipped: they are reported already).
-        companies: ticker -> fiscal_year_end (``MM-DD``), or None when companies.csv could not be read.
-    """
-    file = str(table.path)
-    today = bounds.today()
-    problems: list[Problem] = []
-    for line, r in zip(table.lines, table.records(), strict=True):
-        metric = METRICS.get(r.get("metric", ""))
-        value = _number(r.get("value", ""))
-        if metric is not None and value is not None and math.isfinite(value):
-            bound = bounds.metric_bound(metric.name, metric.unit)
-            if bound is not None and not bound.admits(value):
-                problems.append(Problem(file, line, "value", f"implausible {metric.name} in {metric.unit}: expected "
-                                        f"{bound.describe()} (found {r['value']!r})"))
-        period = r.get("period", "")
-        if not periods.is_label(period):
-            continue
-        end = periods.quarter_end(period)
-        if end > today:
-            problems.append(Problem(file, line, "period", f"quarter {period} ends on {end.isoformat()}, after the day "
-                                    f"the data is read ({today.isoformat()}): no figures can be on file yet"))
-        fiscal, fye = r.get("fiscal_period", ""), (companies or {}).get(r.get("ticker", ""), "")
-        if fiscal and periods.FISCAL_RE.match(fiscal) and re.fullmatch(r"(03-31|06-30|09-30|12-31)", fye):
-            expected = periods.calendar_to_fiscal(period, periods.fy_end_month(fye))
-            if fiscal != expected:
-                problems.append(Problem(file, line, "fiscal_period", f"{fiscal} does not match {period} for a fiscal "
-                                        f"year ending {fye} (expected {expected}) (found {fiscal!r})"))
-    return problems
 
 
 def _typed_facts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import html
 import os
-import shutil
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,11 +28,13 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from mineresearch.exceptions import BrowserNotFoundError, RenderError
+from mineresearch.publish.chromium import CANDIDATES as CANDIDATES
+from mineresearch.publish.chromium import ENV_VAR as ENV_VAR
+from mineresearch.publish.chromium import find_chromium as find_chromium
+from mineresearch.publish.chromium import not_found_message as not_found_message
 
 T = TypeVar("T")
 
-ENV_VAR = "MINERESEARCH_CHROMIUM"
-CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -63,40 +64,6 @@ _BAND_INNER = (
     "display:flex; justify-content:space-between; gap:12px; color:#5b6474; font-size:7.5pt;"
     " font-family:'Helvetica Neue',Arial,'Liberation Sans','DejaVu Sans',sans-serif;"
 )
-
-
-def find_chromium() -> str | None:
-    """Locate a Chromium executable.
-
-    Looks at the ``MINERESEARCH_CHROMIUM`` environment variable (a path or a command name), then
-    for ``chromium``, ``chromium-browser``, ``google-chrome`` and ``google-chrome-stable`` on PATH.
-
-    Returns:
-        The executable's path, or None when none is found.
-    """
-    configured = os.environ.get(ENV_VAR, "").strip()
-    if configured:
-        return shutil.which(configured)
-    for name in CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def not_found_message() -> str:
-    """Why no Chromium was found, and how to install one."""
-    configured = os.environ.get(ENV_VAR, "").strip()
-    where = (
-        f"{ENV_VAR}={configured!r} is not an executable file"
-        if configured
-        else f"none of {', '.join(CANDIDATES)} is on PATH and {ENV_VAR} is not set"
-    )
-    return (
-        f"No Chromium found for printing PDFs ({where}). Install it with "
-        "`apt-get install chromium` (Debian/Ubuntu) or `make setup`, or point "
-        f"{ENV_VAR} at a Chromium or Chrome executable."
-    )
 
 
 def header_template(text: str) -> str:

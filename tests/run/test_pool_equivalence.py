@@ -139,7 +139,8 @@ def test_one_browser_in_the_parent_prints_every_pdf(tmp_path: Path) -> None:
     with _watching(look):
         results = list(run_pool(jobs, tmp_path, workers=2, engine_name="mineresearch_warm"))
     assert [r.status for r in results] == ["ok", "ok", "ok"], [r.error for r in results]
-    assert list(drivers.values()) == [os.getpid()]  # one browser session, in the pool's own process
+    # browser sessions run in the pool's own process only (one, or its replacement if a launch timed out under load)
+    assert drivers and set(drivers.values()) == {os.getpid()}, drivers
     assert browsers and all(set(drivers) <= ancestors for ancestors in browsers.values())
     for result in results:
         assert "pdf" in result.seconds

@@ -17,19 +17,25 @@ METHODOLOGY = (
     "Hashprice is the realized block reward (subsidy + fees) per PH/s per day at the day's BTC price, averaged "
     "over the quarter; subsidy is computed from block height.",
     "Realized hashrate = company BTC / (network BTC in the quarter / network average EH/s) (TheMinerMag).",
-    "Cost per BTC stacks power and other direct cost of revenue ex-D&A, cash SG&A (ex stock-based "
-    "compensation), interest, D&A and stock-based compensation, each divided by BTC produced; for "
-    "diversified companies costs are allocated to mining by mining revenue / total revenue.",
-    "The margin bridge runs from revenue to the reported net income; lines a company does not disclose fall "
-    "into an explicit reconciling line, so the bridge always ends at the reported figure.",
-    "Leverage = debt / (BTC value + cash) (Convertible Monitor); drawdowns hold cash and debt fixed.",
+    "Cost per BTC stacks power and other direct cost of revenue ex-D&A (the mining segment's line where printed), "
+    "curtailment credits, cash SG&A (ex stock-based compensation), interest, D&A and stock-based compensation, "
+    "each divided by BTC produced; for diversified companies costs are allocated to mining by mining revenue / "
+    "total revenue. The all-in cost is named only when every layer is disclosed; otherwise the disclosed layers "
+    "are a floor ('at least'). A company figure of narrower scope (owned sites only) is shown with its scope and "
+    "never used as a layer.",
+    "The margin bridge runs from revenue through gross profit ex-D&A, operating income and income before tax to "
+    "the reported net income; what a reported subtotal holds beyond the disclosed lines is shown as 'not broken "
+    "out' for that stretch, with its share of revenue, so the bridge always ends at the reported figure.",
+    "Leverage = debt / (BTC value + cash) (Convertible Monitor); debt is total debt, else the sum of the "
+    "disclosed parts, read 'at least' when a part is missing; drawdowns hold cash and debt fixed.",
     "Break-even power price = hashprice x (1 - pool fee) x 1000 / (J/TH x 24 x PUE), a ceiling gross of other "
     "costs; ASIC payback is simulated month by month with difficulty growth, the next halving, a pool fee and "
     "PUE, until the machine's daily margin turns negative (no uptime loss or resale). Tariff rates: 21.6% "
     "(Indonesia, Malaysia, Thailand) and 57.6% (China) "
     "after 7 August 2025, as reported by coinnewsfeed.com and ainvest.com.",
     "When sources disagree, every row is kept; a primary filing or release wins over a secondary article, "
-    "which wins over a low-quality copy, then the later or restated figure.",
+    "which wins over a low-quality copy, then the later or restated figure; where sources agree within the "
+    "rounding of the coarser one, the more precise value is used.",
     "Peer figures (rankings, percentiles, the sector cost curve's BTC-weighted mean and median) need at least four "
     "companies with the figure; the weighted mean is the covered companies' total cost over their total BTC.",
     "Table rows and columns without any figure are left out and named once in the section's note; a dash marks a "

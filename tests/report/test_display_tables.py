@@ -85,7 +85,7 @@ def test_missing_note_names_inputs_and_left_out_rows_once() -> None:
 
 
 def _values() -> pd.DataFrame:
-    from test_metrics_peers import _quarter
+    from analysis.test_metrics_peers import _quarter
 
     from mineresearch.analysis.peers import peer_values
 
@@ -113,7 +113,7 @@ def test_quarter_peer_values_are_computed_once_per_dataset_and_quarter(monkeypat
     calls: list[str] = []
 
     def fake(dataset: Any, ticker: str, period: str) -> Any:
-        from test_metrics_peers import _summary
+        from analysis.test_metrics_peers import _summary
 
         calls.append(ticker)
         return _summary(ticker, btc=1, power=1)
@@ -145,7 +145,7 @@ def test_sector_peer_table_keeps_the_columns_half_the_companies_disclose() -> No
 
 def _sector(monkeypatch: pytest.MonkeyPatch, n: int) -> tuple[Any, list[str]]:
     """A sector report over ``n`` hand-made companies, with what it shows captured as text."""
-    from test_metrics_peers import _quarter
+    from analysis.test_metrics_peers import _quarter
 
     from mineresearch.analysis.peers import peer_values
     from mineresearch.report import sector

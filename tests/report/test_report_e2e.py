@@ -134,7 +134,7 @@ def test_notebooks_run_as_they_are_with_their_defaults(tmp_path: Path, name: str
 
 
 def test_every_html_output_of_the_executed_notebook_is_guarded_against_mathjax(cifr: dict[str, Path]) -> None:
-    from test_display_math_guard import is_guarded
+    from report.test_display_math_guard import is_guarded
 
     nb = nbformat.read(cifr["ipynb"], as_version=4)
     htmls = [o["data"]["text/html"] for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])

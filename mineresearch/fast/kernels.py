@@ -20,6 +20,8 @@ from jupyter_client.asynchronous.client import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import Type, default
 
+from mineresearch.fast.cleanup import alive as _alive
+
 ENDPOINT_PREFIX = "mr-kernel-"
 
 
@@ -58,16 +60,6 @@ def remove_stale_endpoints(base: str | None = None) -> list[str]:
         except OSError:
             continue
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class IPCKernelManager(AsyncKernelManager):

@@ -36,6 +36,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from mineresearch.fast.cleanup import remove_private_folder as _remove_private_folder
+
 SVG_SOCKET_ENV = "MINERESEARCH_SVG_SOCKET"
 _HEADER = struct.Struct("!I")
 _OK, _ERROR = b"\x00", b"\x01"
@@ -273,12 +275,6 @@ def _answer(listener: socket.socket, converter: _Converter) -> None:
                 _send(conn, converter.reply(body))
         except (OSError, EOFError):
             return
-
-
-def _remove_private_folder(folder: str) -> None:
-    """Remove a zygote's socket folder once empty (only a ``mineresearch-zygote-*`` one; never another)."""
-    if os.path.basename(folder).startswith("mineresearch-zygote-"):
-        os.rmdir(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

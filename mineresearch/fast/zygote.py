@@ -28,6 +28,7 @@ import time
 from collections.abc import Sequence
 from types import TracebackType
 
+from mineresearch.fast.cleanup import alive as _alive
 from mineresearch.fast.kernel_launch import (
     ZygoteUnavailableError,
     recv_frame,
@@ -97,16 +98,6 @@ def remove_stale_dirs(base: str | None = None) -> list[str]:
         shutil.rmtree(path, ignore_errors=True)
         removed.append(path)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 class Zygote:
@@ -304,7 +295,6 @@ def stop_current_zygote() -> None:
     if _current is not None and _current[0] == os.getpid():
         _current[1].stop()
     _current = None
-
 
 
 if __name__ == "__main__":  # the former entry point of the zygote process

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from mineresearch.fast.cleanup import remove_private_folder as _remove_private_folder
 from mineresearch.fast.kernel_launch import recv_frame, send_frame
 from mineresearch.fast.svg_service import SVG_SOCKET_ENV, warm_vl_convert
 
@@ -295,14 +296,6 @@ def _run_exit_handlers() -> None:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
-
-
-
-
-def _remove_private_folder(folder: str) -> None:
-    """Remove a zygote's socket folder once empty (only a ``mineresearch-zygote-*`` one; never another)."""
-    if os.path.basename(folder).startswith("mineresearch-zygote-"):
-        os.rmdir(folder)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

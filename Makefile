@@ -11,7 +11,7 @@ setup: $(STAMP) browser
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e ".[dev,lab]"
+	$(PY) -m pip install -q -e ".[dev,lab,dask]"
 	@# jupyterlab pulls rfc3987-syntax, which adds ~1.4 s to every import of altair/papermill/nbconvert;
 	@# jsonschema works without it (see README, "Speed").
 	-$(PY) -m pip uninstall -y -q rfc3987-syntax

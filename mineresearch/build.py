@@ -89,11 +89,14 @@ def build(
     on_plan: Callable[[list[ReportJob]], None] | None = None,
     on_event: Callable[[str, str], None] | None = None,
     on_result: Callable[[ReportResult], None] | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Build the reports of ``periods`` into ``root``; unchanged reports are skipped unless ``force``.
 
     Callbacks let a front end show progress: ``on_plan(jobs)`` once, ``on_event("running", stem)`` when a
     worker starts a report, ``on_result(result)`` when it ends (``ok``, ``failed`` or ``skipped``).
+    ``scheduler`` (a Dask scheduler address, or ``local``) runs the reports on Dask workers instead of the
+    local pool (:mod:`mineresearch.dask_build`); the reports are the same.
     """
     from mineresearch.index_page import write_index
     from mineresearch.pool import run_pool
@@ -117,7 +120,16 @@ def build(
                 on_result(res)
         else:
             to_run.append((job, h))
-    if to_run:
+    if to_run and scheduler:  # Dask: workers stage, this process finishes (mineresearch.dask_build)
+        from mineresearch.dask_build import run_dask
+
+        for res in run_dask(to_run, root, scheduler, data_path=data_path, workers=jobs, on_event=on_event):
+            by_stem[res.stem] = res
+            manifest.record(res)
+            if on_result:
+                on_result(res)
+        manifest.save()
+    elif to_run:
         workers = min(jobs or default_workers(), len(to_run))
         with _shared_zygote(engine_name, workers) as socket_path:
             for res in run_pool(to_run, root, workers=workers, engine_name=engine_name, on_event=on_event,

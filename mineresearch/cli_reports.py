@@ -72,8 +72,11 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 @click.option("--no-sector", is_flag=True, help="Skip the sector report.")
 @click.option("--engine", default="mineresearch_warm", show_default=True,
               help="papermill engine: mineresearch_warm (forked warm kernels) or papermill's nbclient.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the reports on a Dask cluster: tcp://HOST:PORT, or 'local' for a LocalCluster "
+                   "(needs pip install 'mineresearch[dask]').")
 def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
-              data_path: str | None, only: str | None, no_sector: bool, engine: str) -> None:
+              data_path: str | None, only: str | None, no_sector: bool, engine: str, scheduler: str | None) -> None:
     """Build every company report of PERIODS, the sector reports and the index.
 
     The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
@@ -92,7 +95,7 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
             summary = build(chosen, output, formats=_formats(fmt), jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
                             only=only.split(",") if only else None, sector=not no_sector,
-                            on_event=ui.on_event, on_result=ui.on_result)
+                            on_event=ui.on_event, on_result=ui.on_result, scheduler=scheduler)
         ui.print_summary(summary, time.perf_counter() - t0)
     except MineResearchError as exc:
         click.echo(f"error: {exc}", err=True)

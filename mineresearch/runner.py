@@ -22,6 +22,7 @@ from mineresearch.params import ReportParams
 if TYPE_CHECKING:
     import nbformat
 
+    from mineresearch.kernel_prestart import PrestartedKernel
     from mineresearch.pdf import PdfPrinter
     from mineresearch.pdf_thread import BackgroundPrinter
 
@@ -81,13 +82,16 @@ def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
 _NOTEBOOKS: dict[str, Any] = {}
 
 
-def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.NotebookNode:
+def _execute(job: ReportJob, out: Path, engine_name: str | None, kernel: PrestartedKernel | None = None
+             ) -> nbformat.NotebookNode:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from mineresearch.kernels import IPCKernelManager
 
     kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {"kernel_manager_class": IPCKernelManager}
+    if kernel is not None:
+        kwargs["km"] = kernel.km  # started (and warmed) by stage_report while this process imported papermill
     try:
         return pm.execute_notebook(
             _source_notebook(job), str(out), parameters=job.params.notebook_parameters(),
@@ -101,6 +105,9 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.Not
         ) from None
     except Exception as exc:  # kernel died, timeout, ...
         raise ReportExecutionError(f"{job.stem}: execution failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
 
 
 def describe_failed_cell(path: Path) -> str:
@@ -155,11 +162,14 @@ def stage_report(
         engine_name: papermill engine (``None``: papermill's default; ``mineresearch_warm``: forked kernels).
         check: look the ticker and period up in the dataset first (skip when the caller already did).
     """
+    if check:
+        check_job(job)
+    # On papermill's default engine (a cold report), the kernel starts first and warms up while this process
+    # imports the rendering stack and compiles the template (mineresearch.kernel_prestart).
+    kernel = _prestart(job) if engine_name is None else None
     from mineresearch.exporters import report_header
     from mineresearch.html_render import render_html
 
-    if check:
-        check_job(job)
     folder = job.out_dir(output_root)
     folder.mkdir(parents=True, exist_ok=True)
     temps = {fmt: folder / f".{job.stem}.tmp.{fmt}" for fmt in job.outputs(output_root) if fmt != "pdf"}
@@ -168,7 +178,7 @@ def stage_report(
     t0 = time.perf_counter()
     try:
         try:
-            nb = _execute(job, temps["ipynb"], engine_name)
+            nb = _execute(job, temps["ipynb"], engine_name, kernel)
         except ReportExecutionError as exc:
             if temps["ipynb"].exists():
                 os.replace(temps["ipynb"], failed_nb)
@@ -188,6 +198,20 @@ def stage_report(
         staged.discard()
         raise
     return staged
+
+
+def _prestart(job: ReportJob) -> PrestartedKernel | None:
+    from mineresearch.kernel_prestart import prestart
+
+    kernel = prestart(job.params.data_path)
+    if kernel is not None and ("html" in job.formats or "pdf" in job.formats):
+        from mineresearch.html_render import warm_html_exporter
+
+        try:
+            warm_html_exporter()
+        except Exception:  # noqa: BLE001 - the first render then compiles the template itself
+            pass
+    return kernel
 
 
 def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter | None = None) -> ReportResult:

@@ -1,0 +1,96 @@
+"""A cold report's kernel, started first and warmed while this process does its own imports.
+
+A single report on papermill's default engine (``mineresearch report``) used to do everything in turn:
+import papermill and nbconvert, start a kernel, import pandas, Altair and the package in it, load the
+data, start vl-convert's JavaScript runtime on the first chart, then compile the report template. Here
+the kernel is started as soon as the job is known, with a start-up line (IPython's ``exec_lines``, run
+before the kernel answers, outside the history and the execution count) that does its imports, loads the
+dataset and starts vl-convert's runtime, while this process imports papermill and nbconvert and compiles
+the template. papermill then runs the notebook in that kernel exactly as in one it started itself: same
+cells, same outputs, same execution counts.
+
+``MINERESEARCH_PRESTART=off`` turns it off (the kernel is then started by papermill, as before).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from typing import Any
+
+PRESTART_ENV = "MINERESEARCH_PRESTART"
+WARM_MODULES: tuple[str, ...] = (  # what a company report's cells import, pandas and Altair first
+    "mineresearch.report", "altair", "mineresearch.charts.render", "mineresearch.charts.builders_company",
+    "mineresearch.charts.builders_market", "mineresearch.charts.builders_peers", "mineresearch.report_risk",
+    "mineresearch.report_peers", "mineresearch.metrics.peers",
+)
+HISTORY_ARG = "--HistoryManager.hist_file=:memory:"  # as nbclient starts a kernel
+
+
+class PrestartedKernel:
+    """A kernel started (not yet ready) on IPC sockets; hand :attr:`km` to papermill, then :meth:`shutdown`."""
+
+    def __init__(self, data_path: str | None) -> None:
+        from jupyter_core.utils import run_sync
+
+        from mineresearch.kernels import IPCKernelManager
+
+        self.km: Any = IPCKernelManager(kernel_name="python3")
+        self.clients: list[Any] = []
+        make_client = self.km.client
+
+        def client(**kwargs: Any) -> Any:  # papermill does not stop a client it did not start: we do
+            self.clients.append(make_client(**kwargs))
+            return self.clients[-1]
+
+        self.km.client = client
+        line = f"__import__('mineresearch.kernel_prestart', fromlist=['_']).warm_kernel({data_path!r})"
+        run_sync(self.km.start_kernel)(extra_arguments=[HISTORY_ARG, f"--IPKernelApp.exec_lines={line}"])
+
+    def shutdown(self) -> None:
+        """Stop the kernel at once (a report's kernel has nothing to save) and remove its files."""
+        from jupyter_core.utils import run_sync
+
+        for kc in self.clients:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        self.clients.clear()
+        with contextlib.suppress(Exception):
+            if run_sync(self.km.is_alive)():
+                run_sync(self.km.shutdown_kernel)(now=True)
+        with contextlib.suppress(Exception):
+            run_sync(self.km.cleanup_resources)()
+
+
+def prestart(data_path: str | None) -> PrestartedKernel | None:
+    """Start a warming kernel for a report on papermill's default engine; None when off or it failed."""
+    if os.environ.get(PRESTART_ENV, "").lower() in ("off", "0", "no"):
+        return None
+    try:
+        return PrestartedKernel(data_path)
+    except Exception:  # noqa: BLE001 - papermill then starts the kernel itself, as before
+        return None
+
+
+def warm_kernel(data_path: str | None = None) -> None:
+    """In the kernel, before its first cell: what the report's first cells would do first, done early.
+
+    vl-convert's runtime starts on a thread while the report's modules are imported and the dataset is
+    loaded (from the disk cache of validated tables when these files were seen before). Nothing is
+    displayed and no name is defined in the user namespace.
+    """
+    from mineresearch.svg_service import warm_vl_convert
+
+    charts = threading.Thread(target=warm_vl_convert, name="mineresearch-vl-warm", daemon=True)
+    charts.start()
+    import importlib
+
+    for name in WARM_MODULES:
+        with contextlib.suppress(Exception):  # a failed warm-up only leaves the work to the report's cells
+            importlib.import_module(name)
+    with contextlib.suppress(Exception):
+        from mineresearch.dataset import load_dataset
+
+        load_dataset(data_path)
+    charts.join()

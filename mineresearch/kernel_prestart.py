@@ -36,15 +36,15 @@ class PrestartedKernel:
 
         from mineresearch.kernels import IPCKernelManager
 
-        self.km: Any = IPCKernelManager(kernel_name="python3")
-        self.clients: list[Any] = []
-        make_client = self.km.client
+        clients: list[Any] = []
 
-        def client(**kwargs: Any) -> Any:  # papermill does not stop a client it did not start: we do
-            self.clients.append(make_client(**kwargs))
-            return self.clients[-1]
+        class Manager(IPCKernelManager):
+            def client(self, **kwargs: Any) -> Any:  # nbclient leaves a client it did not start open: we stop it
+                clients.append(super().client(**kwargs))
+                return clients[-1]
 
-        self.km.client = client
+        self.clients = clients
+        self.km: Any = Manager(kernel_name="python3")
         line = f"__import__('mineresearch.kernel_prestart', fromlist=['_']).warm_kernel({data_path!r})"
         run_sync(self.km.start_kernel)(extra_arguments=[HISTORY_ARG, f"--IPKernelApp.exec_lines={line}"])
 

@@ -4,10 +4,12 @@ A single report on papermill's default engine (``mineresearch report``) used to 
 import papermill and nbconvert, start a kernel, import pandas, Altair and the package in it, load the
 data, start vl-convert's JavaScript runtime on the first chart, then compile the report template. Here
 the kernel is started as soon as the job is known, with a start-up line (IPython's ``exec_lines``, run
-before the kernel answers, outside the history and the execution count) that does its imports, loads the
-dataset and starts vl-convert's runtime, while this process imports papermill and nbconvert and compiles
-the template. papermill then runs the notebook in that kernel exactly as in one it started itself: same
-cells, same outputs, same execution counts.
+before the kernel answers, outside the history and the execution count) that does its imports and loads
+the dataset; beside it an SVG render service (:mod:`mineresearch.svg_service`, the one a build's zygote
+uses: byte-identical SVG) starts vl-convert's runtime in a process of its own, since vl-convert holds the
+GIL and a thread in the kernel would gain nothing; and this process imports papermill and nbconvert and
+compiles the template meanwhile. papermill then runs the notebook in that kernel exactly as in one it
+started itself: same cells, same outputs, same execution counts.
 
 ``MINERESEARCH_PRESTART=off`` turns it off (the kernel is then started by papermill, as before).
 """
@@ -16,7 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
+import shutil
+import tempfile
 from typing import Any
 
 PRESTART_ENV = "MINERESEARCH_PRESTART"
@@ -35,6 +38,7 @@ class PrestartedKernel:
         from jupyter_core.utils import run_sync
 
         from mineresearch.kernels import IPCKernelManager
+        from mineresearch.svg_service import SVG_SOCKET_ENV, SvgService
 
         clients: list[Any] = []
 
@@ -46,7 +50,16 @@ class PrestartedKernel:
         self.clients = clients
         self.km: Any = Manager(kernel_name="python3")
         line = f"__import__('mineresearch.kernel_prestart', fromlist=['_']).warm_kernel({data_path!r})"
-        run_sync(self.km.start_kernel)(extra_arguments=[HISTORY_ARG, f"--IPKernelApp.exec_lines={line}"])
+        self.folder = tempfile.mkdtemp(prefix="mineresearch-prestart-")
+        self.svg: SvgService | None = None
+        try:
+            env = dict(os.environ)
+            run_sync(self.km.start_kernel)(extra_arguments=[HISTORY_ARG, f"--IPKernelApp.exec_lines={line}"],
+                                           env=env | {SVG_SOCKET_ENV: os.path.join(self.folder, "svg.sock")})
+            self.svg = SvgService(os.path.join(self.folder, "svg.sock")).start()
+        except BaseException:
+            self.shutdown()
+            raise
 
     def shutdown(self) -> None:
         """Stop the kernel at once (a report's kernel has nothing to save) and remove its files."""
@@ -61,6 +74,10 @@ class PrestartedKernel:
                 run_sync(self.km.shutdown_kernel)(now=True)
         with contextlib.suppress(Exception):
             run_sync(self.km.cleanup_resources)()
+        if self.svg is not None:
+            self.svg.stop()
+            self.svg = None
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def prestart(data_path: str | None) -> PrestartedKernel | None:
@@ -76,14 +93,11 @@ def prestart(data_path: str | None) -> PrestartedKernel | None:
 def warm_kernel(data_path: str | None = None) -> None:
     """In the kernel, before its first cell: what the report's first cells would do first, done early.
 
-    vl-convert's runtime starts on a thread while the report's modules are imported and the dataset is
-    loaded (from the disk cache of validated tables when these files were seen before). Nothing is
-    displayed and no name is defined in the user namespace.
+    The report's modules are imported and the dataset is loaded (from the disk cache of validated tables
+    when these files were seen before); charts go to the render service named in the environment (a
+    kernel without one converts in process, as always). Nothing is displayed and no name is defined in the
+    user namespace.
     """
-    from mineresearch.svg_service import warm_vl_convert
-
-    charts = threading.Thread(target=warm_vl_convert, name="mineresearch-vl-warm", daemon=True)
-    charts.start()
     import importlib
 
     for name in WARM_MODULES:
@@ -93,4 +107,3 @@ def warm_kernel(data_path: str | None = None) -> None:
         from mineresearch.dataset import load_dataset
 
         load_dataset(data_path)
-    charts.join()

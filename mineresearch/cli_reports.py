@@ -35,6 +35,10 @@ def _formats(value: str) -> tuple[str, ...]:
 def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], output: Path,
                data_path: str | None, engine: str | None) -> None:
     """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2)."""
+    if engine is None:  # a cold report: its kernel starts (and warms up) first (mineresearch.kernel_prestart)
+        from mineresearch.kernel_prestart import start_early
+
+        start_early(str(Path(data_path).resolve()) if data_path else None)
     from mineresearch.jobs import ReportJob
     from mineresearch.params import ReportParams, parse_cli_values, parse_params
     from mineresearch.runner import run_report

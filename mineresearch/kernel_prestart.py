@@ -19,7 +19,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import time
 from typing import Any
 
 PRESTART_ENV = "MINERESEARCH_PRESTART"
@@ -69,9 +71,12 @@ class PrestartedKernel:
             with contextlib.suppress(Exception):
                 kc.stop_channels()
         self.clients.clear()
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(Exception):  # killed, not interrupted first: it may still be starting up
             if run_sync(self.km.is_alive)():
-                run_sync(self.km.shutdown_kernel)(now=True)
+                run_sync(self.km.signal_kernel)(signal.SIGKILL)
+                deadline = time.monotonic() + 5.0
+                while run_sync(self.km.is_alive)() and time.monotonic() < deadline:
+                    time.sleep(0.005)
         with contextlib.suppress(Exception):
             run_sync(self.km.cleanup_resources)()
         if self.svg is not None:
@@ -80,10 +85,45 @@ class PrestartedKernel:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+_EARLY: dict[str, tuple[int, str | None, PrestartedKernel]] = {}
+
+
+def _enabled() -> bool:
+    return os.environ.get(PRESTART_ENV, "").lower() not in ("off", "0", "no")
+
+
+def start_early(data_path: str | None) -> None:
+    """Start the kernel of the report this process is about to build, before anything else is imported.
+
+    The command line calls it first thing; :func:`prestart` hands this kernel over when the report's dataset
+    is the same (and it is stopped at exit if no report takes it, e.g. when the parameters are refused).
+    """
+    if not _enabled() or "kernel" in _EARLY:
+        return
+    kernel = prestart(data_path)
+    if kernel is not None:
+        import atexit
+
+        _EARLY["kernel"] = (os.getpid(), data_path, kernel)
+        atexit.register(_stop_early)
+
+
+def _stop_early() -> None:
+    early = _EARLY.pop("kernel", None)
+    if early is not None and early[0] == os.getpid():
+        early[2].shutdown()
+
+
 def prestart(data_path: str | None) -> PrestartedKernel | None:
     """Start a warming kernel for a report on papermill's default engine; None when off or it failed."""
-    if os.environ.get(PRESTART_ENV, "").lower() in ("off", "0", "no"):
+    if not _enabled():
         return None
+    early = _EARLY.get("kernel")
+    if early is not None and early[0] == os.getpid():
+        if early[1] == data_path:
+            del _EARLY["kernel"]
+            return early[2]
+        _stop_early()
     try:
         return PrestartedKernel(data_path)
     except Exception:  # noqa: BLE001 - papermill then starts the kernel itself, as before

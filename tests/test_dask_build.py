@@ -24,6 +24,7 @@ import pytest
 
 distributed = pytest.importorskip("distributed")
 
+from mineresearch.dask_build import DaskUnavailableError, check_workers, connect  # noqa: E402
 from mineresearch.dask_worker import identity, identity_mismatch, swap_root  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -150,6 +151,32 @@ def test_identity_checks_version_and_dataset(tmp_path: Path) -> None:
     other.mkdir()
     assert "dataset" in (identity_mismatch(mine, identity(str(other))) or "")
     assert swap_root(b'{"p": "/w/tmp/x"}', "/w/tmp", "reports") == b'{"p": "reports/x"}'
+
+
+class _FakeClient:
+    def __init__(self, found: dict[str, dict[str, str]]) -> None:
+        self.found = found
+
+    def wait_for_workers(self, n: int, timeout: float | None = None) -> None:
+        return None
+
+    def run(self, func: Any, *args: Any) -> dict[str, dict[str, str]]:
+        return self.found
+
+
+def test_workers_that_differ_are_refused_on_connect() -> None:
+    mine = identity(None)
+    assert check_workers(_FakeClient({"tcp://a:1": mine, "tcp://b:2": mine}), None) == mine
+    with pytest.raises(DaskUnavailableError, match=r"tcp://b:2 runs mineresearch 9\.9\.9"):
+        check_workers(_FakeClient({"tcp://a:1": mine, "tcp://b:2": {**mine, "version": "9.9.9"}}), None)
+    with pytest.raises(DaskUnavailableError, match="different package source"):
+        check_workers(_FakeClient({"tcp://a:1": {**mine, "inputs": "other"}}), None)
+
+
+def test_without_distributed_the_option_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(DaskUnavailableError, match=r"mineresearch\[dask\]"), connect("tcp://127.0.0.1:1"):
+        pass
 
 
 @pytest.mark.slow

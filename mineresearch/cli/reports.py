@@ -86,6 +86,10 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
     <output>/<PERIOD>/<TICKER>/scenarios/<name>/ and never replaces the published note. The manifest and
     the index list it under the company.
     """
+    if engine is None:  # a cold report: its kernel starts (and warms up) first (mineresearch.run.kernel_prestart)
+        from mineresearch.run.kernel_prestart import start_early
+
+        start_early(str(Path(data_path).resolve()) if data_path else None)
     from mineresearch.exceptions import ParameterError
     from mineresearch.report.params import ReportParams, parse_cli_values, parse_params
     from mineresearch.run.jobs import ReportJob
@@ -150,9 +154,12 @@ def _record(job: ReportJob, result: ReportResult, output: Path) -> None:
               help="papermill engine: mineresearch_warm (forked warm kernels) or papermill's nbclient.")
 @click.option("--scenarios", "scenarios_file", type=click.Path(exists=True, dir_okay=False), default=None,
               help="YAML file of scenarios (see mineresearch.run.scenarios), built beside the published notes.")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run the reports on a Dask cluster: tcp://HOST:PORT, or 'local' for a LocalCluster "
+                   "(needs pip install 'mineresearch[dask]').")
 def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
               data_path: str | None, only: str | None, no_sector: bool, engine: str,
-              scenarios_file: str | None) -> None:
+              scenarios_file: str | None, scheduler: str | None) -> None:
     """Build every company report of PERIODS, the sector reports and the index.
 
     The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
@@ -185,7 +192,7 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
             summary = build(chosen, output, formats=formats, jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
                             only=wanted, sector=not no_sector, scenarios=scenarios,
-                            on_event=ui.on_event, on_result=ui.on_result)
+                            on_event=ui.on_event, on_result=ui.on_result, scheduler=scheduler)
         ui.print_summary(summary, time.perf_counter() - t0)
     except MineResearchError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -21,6 +21,8 @@ _LAZY: dict[str, str] = {
     "set_preload": "mineresearch.fast.zygote",
     "PRELOAD_ENV": "mineresearch.fast.zygote",
     "render_svg": "mineresearch.fast.svg_service",
+    "SvgService": "mineresearch.fast.svg_service",
+    "SVG_SOCKET_ENV": "mineresearch.fast.svg_service",
 }
 __all__ = sorted(_LAZY)
 

@@ -227,6 +227,27 @@ class ReportHTMLExporter(HTMLExporter):
         self.register_preprocessor(tag_remover(parent=self), enabled=True)
         self.register_preprocessor(ReportCleanupPreprocessor(parent=self), enabled=True)
 
+    def _create_environment(self) -> Any:
+        """nbconvert's Jinja environment, with compiled templates kept on disk (a cold report skips compiling).
+
+        Jinja keys each cached template by its name and checks its source's checksum, so an edited template
+        is compiled again; the cache lives beside the dataset cache (``MINERESEARCH_CACHE=off`` disables both).
+        """
+        environment = super()._create_environment()
+        from mineresearch.dataset.cache import cache_dir
+
+        where = cache_dir()
+        if where is not None:
+            try:
+                from jinja2 import FileSystemBytecodeCache
+
+                folder = where / "templates"
+                folder.mkdir(parents=True, exist_ok=True)
+                environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            except OSError:
+                pass  # an unwritable cache folder only costs the compilation
+        return environment
+
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
     ) -> tuple[str, dict[str, Any]]:

@@ -114,7 +114,7 @@ def _build_toc(soup: BeautifulSoup) -> None:
     nav = soup.find("nav", id="contents")
     if nav is None:
         return
-    headings = soup.select("main.mr-body h2")
+    headings = _in_body(soup, "h2")
     if not headings:
         nav.decompose()
         return
@@ -135,10 +135,26 @@ def _build_toc(soup: BeautifulSoup) -> None:
     nav.extend([title, listing])
 
 
+def _in_body(soup: BeautifulSoup, name: str) -> list[Tag]:
+    """The ``name`` elements inside ``main.mr-body``, in document order (as CSS ``main.mr-body NAME`` selects).
+
+    bs4's ``find_all`` rather than ``select``: soupsieve compiles its CSS grammar on first use, about a
+    tenth of a second of every cold report.
+    """
+    found: list[Tag] = []
+    seen: set[int] = set()
+    for main in soup.find_all("main", class_="mr-body"):
+        for element in main.find_all(name):
+            if id(element) not in seen:
+                seen.add(id(element))
+                found.append(element)
+    return found
+
+
 def polish_html(html: str) -> str:
     """Add the contents box and table classes to HTML rendered by the ``mineresearch`` template."""
     soup = BeautifulSoup(html, features="html.parser")
     _build_toc(soup)
-    for table in soup.select("main.mr-body table"):
+    for table in _in_body(soup, "table"):
         _polish_table(table)
     return str(soup)

@@ -71,25 +71,35 @@ def _sheet_xml(frame: pd.DataFrame) -> str:
             f"<sheetData>{''.join(body)}</sheetData></worksheet>")
 
 
+_EPOCH = (1980, 1, 1, 0, 0, 0)  # a fixed date for every part: the same tables give the same file
+
+
+def _put(z: zipfile.ZipFile, name: str, text: str) -> None:
+    info = zipfile.ZipInfo(name, date_time=_EPOCH)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, text)
+
+
 def workbook_bytes(sheets: Sequence[tuple[str, pd.DataFrame]]) -> bytes:
     """An XLSX file with one sheet per ``(name, frame)``: the header row, then the rows (no index).
 
-    Names must be unique, at most 31 characters, without ``[]:*?/\\``.
+    Names must be unique, at most 31 characters, without ``[]:*?/\\``. The file is byte-for-byte the same for
+    the same tables (every part carries one fixed date).
     """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("[Content_Types].xml", _CONTENT_TYPES.format(
+        _put(z, "[Content_Types].xml", _CONTENT_TYPES.format(
             sheets="".join(_SHEET_TYPE.format(n=n) for n in range(1, len(sheets) + 1))))
-        z.writestr("_rels/.rels", _ROOT_RELS)
+        _put(z, "_rels/.rels", _ROOT_RELS)
         entries = "".join(f'<sheet name="{escape(name, {chr(34): "&quot;"})}" sheetId="{n}" r:id="rId{n}"/>'
                           for n, (name, _) in enumerate(sheets, start=1))
-        z.writestr("xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {_NS} '
+        _put(z, "xl/workbook.xml", f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {_NS} '
                                       f'xmlns:r="{_REL}"><sheets>{entries}</sheets></workbook>')
         rels = "".join(f'<Relationship Id="rId{n}" Type="{_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
                        for n in range(1, len(sheets) + 1))
-        z.writestr("xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        _put(z, "xl/_rels/workbook.xml.rels", '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                    f"{rels}</Relationships>")
         for n, (_, frame) in enumerate(sheets, start=1):
-            z.writestr(f"xl/worksheets/sheet{n}.xml", _sheet_xml(frame))
+            _put(z, f"xl/worksheets/sheet{n}.xml", _sheet_xml(frame))
     return buffer.getvalue()

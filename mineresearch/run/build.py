@@ -99,6 +99,7 @@ def build(
     on_plan: Callable[[list[ReportJob]], None] | None = None,
     on_event: Callable[[str, str], None] | None = None,
     on_result: Callable[[ReportResult], None] | None = None,
+    scheduler: str | None = None,
 ) -> BuildSummary:
     """Build the reports of ``periods`` into ``root``; unchanged reports are skipped unless ``force``.
 
@@ -111,14 +112,17 @@ def build(
     Raises:
         OutputBusyError: another build is writing into ``root``.
         OutputError: ``root``, its manifest or index cannot be written (previous files are left whole).
+
+    ``scheduler`` (a Dask scheduler address, or ``local``) runs the reports on Dask workers instead of the
+    local pool (:mod:`mineresearch.run.dask_build`); the reports are the same.
     """
     use_report_preload()  # the warm kernels preload the report code (data handed to mineresearch.fast)
     from mineresearch.run.output_lock import output_lock
 
     with output_lock(Path(root)):
         return _build(periods, root, formats=formats, jobs=jobs, force=force, data_path=data_path,
-                      engine_name=engine_name, only=only, sector=sector, scenarios=scenarios, on_plan=on_plan,
-                      on_event=on_event, on_result=on_result)
+                      engine_name=engine_name, only=only, sector=sector, scenarios=scenarios, scheduler=scheduler,
+                      on_plan=on_plan, on_event=on_event, on_result=on_result)
 
 
 def _build(
@@ -133,6 +137,7 @@ def _build(
     only: Iterable[str] | None,
     sector: bool,
     scenarios: Sequence[Scenario],
+    scheduler: str | None,
     on_plan: Callable[[list[ReportJob]], None] | None,
     on_event: Callable[[str, str], None] | None,
     on_result: Callable[[ReportResult], None] | None,
@@ -159,7 +164,16 @@ def _build(
                 on_result(res)
         else:
             to_run.append((job, h))
-    if to_run:
+    if to_run and scheduler:  # Dask: workers stage, this process finishes (mineresearch.run.dask_build)
+        from mineresearch.run.dask_build import run_dask
+
+        for res in run_dask(to_run, root, scheduler, data_path=data_path, workers=jobs, on_event=on_event):
+            by_stem[res.stem] = res
+            manifest.record(res)
+            manifest.save()  # as each report ends: an interrupted build keeps what it finished
+            if on_result:
+                on_result(res)
+    elif to_run:
         workers = min(jobs or default_workers(), len(to_run))
         try:
             with _shared_zygote(engine_name, workers) as socket_path:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from mineresearch.publish.background_printer import BackgroundPrinter
     from mineresearch.publish.pdf import PdfPrinter
+    from mineresearch.run.kernel_prestart import PrestartedKernel
 
 
 def check_job(job: ReportJob) -> None:
@@ -70,13 +71,16 @@ def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
 _NOTEBOOKS: dict[str, Any] = {}
 
 
-def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.NotebookNode:
+def _execute(job: ReportJob, out: Path, engine_name: str | None, kernel: PrestartedKernel | None = None
+             ) -> nbformat.NotebookNode:
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
     from mineresearch.fast import IPCKernelManager
 
     kwargs: dict[str, Any] = {"engine_name": engine_name} if engine_name else {"kernel_manager_class": IPCKernelManager}
+    if kernel is not None:
+        kwargs["km"] = kernel.km  # started (and warmed) by stage_report while this process imported papermill
     try:
         return pm.execute_notebook(
             _source_notebook(job), str(out), parameters=job.params.notebook_parameters(),
@@ -90,6 +94,9 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None) -> nbformat.Not
         ) from None
     except Exception as exc:  # kernel died, timeout, ...
         raise ReportExecutionError(f"{job.stem}: execution failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        if kernel is not None:
+            kernel.shutdown()
 
 
 def describe_failed_cell(path: Path) -> str:
@@ -172,11 +179,14 @@ def stage_report(
         engine_name: papermill engine (``None``: papermill's default; ``mineresearch_warm``: forked kernels).
         check: look the ticker and period up in the dataset first (skip when the caller already did).
     """
+    if check:
+        check_job(job)
+    # On papermill's default engine (a cold report), the kernel starts first and warms up while this process
+    # imports the rendering stack and compiles the template (mineresearch.run.kernel_prestart).
+    kernel = _prestart(job) if engine_name is None else None
     from mineresearch.publish.exporters import report_header
     from mineresearch.publish.html import render_report
 
-    if check:
-        check_job(job)
     folder = job.out_dir(output_root)
     folder.mkdir(parents=True, exist_ok=True)
     token = temp_token()
@@ -186,7 +196,7 @@ def stage_report(
     t0 = time.perf_counter()
     try:
         try:
-            nb = _execute(job, temps["ipynb"], engine_name)
+            nb = _execute(job, temps["ipynb"], engine_name, kernel)
         except ReportExecutionError as exc:
             if keep_whole_notebook(temps["ipynb"], failed_nb):
                 where = describe_failed_cell(failed_nb)
@@ -214,6 +224,20 @@ def stage_report(
         staged.discard()
         raise
     return staged
+
+
+def _prestart(job: ReportJob) -> PrestartedKernel | None:
+    from mineresearch.run.kernel_prestart import prestart
+
+    kernel = prestart(job.params.data_path)
+    if kernel is not None and ("html" in job.formats or "pdf" in job.formats):
+        from mineresearch.publish.html import warm_html_exporter
+
+        try:
+            warm_html_exporter()
+        except Exception:  # noqa: BLE001 - the first render then compiles the template itself
+            pass
+    return kernel
 
 
 def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter | None = None) -> ReportResult:

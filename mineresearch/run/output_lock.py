@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
 import socket
 import sys
 import time
@@ -23,6 +24,7 @@ from mineresearch.exceptions import OutputBusyError, OutputError
 LOCK_NAME = ".mineresearch.lock"
 _ROOT_TEMPS = (".manifest.*.tmp", ".manifest.json.*.tmp", ".index.html.tmp", ".index.html.*.tmp")
 _REPORT_TEMPS = (".*.tmp.*",)  # .<stem>[.<pid>-<hex>].tmp.<fmt> and .<stem>.<pid>-<hex>.print.tmp.html
+_REPORT_TEMP_DIRS = (".*.tmp.data", ".*_data.old")  # a report's downloads, staged or being replaced
 _REPORT_FOLDERS = "[12][0-9][0-9][0-9]Q[1-4]/*/"
 
 
@@ -100,11 +102,12 @@ def clean_stale_temps(root: Path) -> list[Path]:
     """Remove hidden temporary files a killed writer left in ``root`` and its report folders.
 
     Only the names this package writes are touched: the manifest's and index's temporary files in ``root``,
-    and hidden ``.*.tmp.*`` files in ``root/<YYYYQn>/<name>/``. Only call this while holding the lock: then
-    no other writer can own them.
+    and hidden ``.*.tmp.*`` files and staged download folders in ``root/<YYYYQn>/<name>/`` and its
+    scenarios. Only call this while holding the lock: then no other writer can own them.
     """
     removed = []
-    places = [(root, _ROOT_TEMPS), *((folder, _REPORT_TEMPS) for folder in root.glob(_REPORT_FOLDERS))]
+    folders = [*root.glob(_REPORT_FOLDERS), *root.glob(_REPORT_FOLDERS + "scenarios/*/")]
+    places = [(root, _ROOT_TEMPS), *((folder, _REPORT_TEMPS) for folder in folders)]
     for folder, patterns in places:
         for pattern in patterns:
             for path in folder.glob(pattern):
@@ -112,4 +115,10 @@ def clean_stale_temps(root: Path) -> list[Path]:
                     with contextlib.suppress(OSError):
                         path.unlink()
                         removed.append(path)
+    for folder in folders:
+        for pattern in _REPORT_TEMP_DIRS:
+            for path in folder.glob(pattern):
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
     return removed

@@ -267,3 +267,20 @@ def test_two_builds_into_one_folder(tmp_path: Path) -> None:
     assert entries["CIFR-2025Q2"]["status"] == "ok"
     assert (out / "2025Q2" / "CIFR" / "CIFR-2025Q2.html").is_file()
     assert '<span class="failed">' not in (out / "index.html").read_text()  # no report marked failed
+
+
+def test_stale_download_folders_are_cleaned_at_the_next_start(tmp_path: Path) -> None:
+    from mineresearch.run.output_lock import clean_stale_temps
+
+    report = tmp_path / "2025Q2" / "CIFR"
+    scenario = report / "scenarios" / "power-200"
+    for folder in (report / ".CIFR-2025Q2.123-abc.tmp.data", report / ".CIFR-2025Q2_data.old",
+                   scenario / ".CIFR-2025Q2--power-200.9-f00.tmp.data"):
+        (folder / "charts").mkdir(parents=True)
+        (folder / "charts" / "a.csv").write_text("x\n", encoding="utf-8")
+    kept = report / "CIFR-2025Q2_data"
+    kept.mkdir()
+    (scenario / ".CIFR-2025Q2--power-200.9-f00.tmp.html").write_text("<p>", encoding="utf-8")
+    removed = clean_stale_temps(tmp_path)
+    assert len(removed) == 4 and kept.is_dir()
+    assert [p.name for p in tmp_path.rglob(".*")] == []

@@ -29,7 +29,8 @@ def read_catalog(data_path: str | Path | None = None) -> Catalog:
     """Read ``companies.csv`` and the ticker and period columns of ``facts.csv``.
 
     The result is kept while both files are unchanged (size and modification time), so a report that asks
-    twice (the check, then the title block) reads them once.
+    twice (the check, then the title block) reads them once; and when this process has already loaded the
+    folder as a ``Dataset`` (``load_dataset``), the catalog is taken from it: one reader of a folder per process.
     """
     folder = Path(data_path) if data_path else PACKAGE_DATA_DIR
     stamp = tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.is_file() else None
@@ -37,8 +38,20 @@ def read_catalog(data_path: str | Path | None = None) -> Catalog:
     key = (str(folder.resolve()), stamp)
     if key not in _CACHE:
         _CACHE.clear()
-        _CACHE[key] = _read(folder)
+        _CACHE[key] = _from_loaded(folder) or _read(folder)
     return _CACHE[key]
+
+
+def _from_loaded(folder: Path) -> Catalog | None:
+    """The catalog of a folder this process has already loaded and validated, without reading it again."""
+    from mineresearch.dataset import load
+
+    ds = load.loaded(folder)
+    if ds is None:
+        return None
+    names = {str(t): str(n) if isinstance(n, str) and n else str(t) for t, n in ds.companies["name"].items()}
+    periods = ds.facts.groupby("ticker")["period"].agg(lambda ps: tuple(sorted(set(ps))))
+    return Catalog(names, {str(t): tuple(ps) for t, ps in periods.items()})
 
 
 _CACHE: dict[tuple[str, tuple[tuple[int, int] | None, ...]], Catalog] = {}

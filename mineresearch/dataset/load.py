@@ -171,6 +171,12 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     return cached
 
 
+def loaded(path: str | Path | None = None) -> Dataset | None:
+    """The dataset of a folder if this process has already loaded it and its files are unchanged, else None."""
+    folder = (PACKAGE_DATA_DIR if path is None else Path(path)).resolve()
+    return _CACHE.get((str(folder), _stamp(folder)))
+
+
 def _validated_tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(companies, facts, network), from the disk cache when these exact files were validated before."""
     from mineresearch.dataset import cache as dataset_cache

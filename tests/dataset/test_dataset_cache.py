@@ -51,3 +51,16 @@ def test_cache_can_be_switched_off(data: Path, monkeypatch: pytest.MonkeyPatch) 
     dataset.load_dataset(data)
     assert dataset_cache.cache_dir() is None
     assert not (data.parent / "cache").exists()
+
+
+def test_the_catalog_comes_from_a_loaded_dataset_without_reading_the_folder_again(monkeypatch) -> None:
+    from mineresearch.dataset import catalog
+    from mineresearch.dataset.load import load_dataset
+
+    ds = load_dataset()
+    catalog._CACHE.clear()
+    monkeypatch.setattr(catalog, "_read", lambda folder: (_ for _ in ()).throw(AssertionError("read again")))
+    cat = catalog.read_catalog()
+    assert cat.names["CIFR"] == ds.companies.loc["CIFR", "name"]
+    assert cat.periods["CIFR"] == tuple(ds.periods("CIFR"))
+    catalog._CACHE.clear()

@@ -22,6 +22,8 @@ CHOSEN_COLUMNS: list[str] = ["metric", "line_item", "value", "unit", "source_url
 HEADLINE_METRICS: tuple[str, ...] = ("revenue_total", "net_income")
 STATEMENT_REVENUE_METRICS: tuple[str, ...] = ("revenue_total", "revenue_mining")  # either one
 STATEMENT_INCOME_METRIC = "net_income"
+STATEMENT_MIN_METRICS = 8
+"""A quarter with fewer metrics on file for a company than this gives a note that is mostly blank."""
 DEFAULT_PERIOD_MIN_SHARE = 2 / 3  # "most" companies: at least two thirds of those covered
 
 
@@ -90,12 +92,14 @@ class Dataset:
         rows = self.facts if period is None else self.facts[self.facts["period"] == period]
         return sorted(rows["ticker"].unique())
 
-    def statements_on_file(self) -> pd.DataFrame:
+    def statements_on_file(self, min_metrics: int = STATEMENT_MIN_METRICS) -> pd.DataFrame:
         """Per quarter, which companies have their statements on file and which are covered.
 
         A company has its statements on file for a quarter when that quarter has a revenue figure (total or
-        mining revenue) and net income. It is covered in a quarter when it has any fact in the year (four
-        calendar quarters) ending with that quarter; only companies listed in ``companies`` count.
+        mining revenue), net income, and at least ``min_metrics`` metrics in all (default
+        ``STATEMENT_MIN_METRICS``: fewer give a note that is mostly blank). It is covered in a quarter when it
+        has any fact in the year (four calendar quarters) ending with that quarter; only companies listed in
+        ``companies`` count.
 
         Returns:
             Indexed by every period with a fact, sorted: ``with_statements`` and ``covered`` (counts of
@@ -107,7 +111,8 @@ class Dataset:
         present = listed.groupby(["period", "ticker"])["metric"].agg(set)
         revenue = present.map(lambda m: bool(m & set(STATEMENT_REVENUE_METRICS)))
         income = present.map(lambda m: STATEMENT_INCOME_METRIC in m)
-        statements = (revenue & income).groupby(level="period").sum()
+        enough = present.map(lambda m: len(m) >= min_metrics)
+        statements = (revenue & income & enough).groupby(level="period").sum()
         tickers = listed.groupby("period")["ticker"].agg(set)
         rows = []
         for period in sorted(tickers.index):
@@ -132,9 +137,12 @@ class Dataset:
         from mineresearch.dataset.periods import quarter_end
 
         today = today or date.today()
-        table = self.statements_on_file()
-        table = table[[quarter_end(p) <= today for p in table.index]]
-        table = table[table["with_statements"] > 0]
+        for min_metrics in (STATEMENT_MIN_METRICS, 0):  # a dataset too small for full notes: revenue and net income
+            table = self.statements_on_file(min_metrics)
+            table = table[[quarter_end(p) <= today for p in table.index]]
+            table = table[table["with_statements"] > 0]
+            if not table.empty:
+                break
         if table.empty:
             raise ValueError("no quarter up to today has revenue and net income on file for any company")
         enough = table[table["share"] >= min_share - 1e-9]

@@ -92,8 +92,20 @@ def _hand_made(rows: list[tuple[str, str, str]], tickers: str = "AAA BBB CCC DDD
     return Dataset(companies, facts, pd.DataFrame())
 
 
+_MORE = ("btc_produced", "cost_of_revenue_ex_da", "sga", "depreciation_amortization", "cash", "btc_held")
+
+
 def _statements(ticker: str, period: str, revenue: str = "revenue_total") -> list[tuple[str, str, str]]:
-    return [(ticker, period, revenue), (ticker, period, "net_income")]
+    """Revenue, net income and enough other lines for a note (``STATEMENT_MIN_METRICS`` in all)."""
+    return [(ticker, period, revenue), (ticker, period, "net_income"), *((ticker, period, m) for m in _MORE)]
+
+
+def test_a_quarter_with_revenue_and_net_income_alone_is_too_thin_for_a_default() -> None:
+    thin = [(t, "2025Q3", m) for t in ("AAA", "BBB", "CCC") for m in ("revenue_total", "net_income", "cash")]
+    rows = [r for t in ("AAA", "BBB", "CCC") for r in _statements(t, "2025Q2")] + thin
+    ds = _hand_made(rows, "AAA BBB CCC")
+    assert ds.statements_on_file().loc["2025Q3", "with_statements"] == 0
+    assert ds.latest_period(today=date(2026, 1, 1)) == "2025Q2"  # not the thin 2025Q3
 
 
 def test_default_quarter_is_the_latest_with_most_statements_on_file() -> None:
@@ -185,7 +197,10 @@ def test_shipped_conflicts_name_both_sources(real_ds: Dataset) -> None:
     assert corz["chosen_value"] == -291_100_000  # as shown a year later, beside Q4 2025
     assert corz["other_value"] == -265_500_000
     assert isinstance(conflicts, pd.DataFrame) and conflicts["chosen_source_url"].str.startswith("http").all()
-    assert real_ds.latest_period(today=date(2026, 12, 6)) >= "2025Q3"
+    # the shipped default is a quarter most covered companies report in full, not the thin latest one
+    default = real_ds.latest_period(today=date(2026, 12, 6))
+    assert default < real_ds.periods()[-1]
+    assert real_ds.statements_on_file().loc[default, "share"] >= 2 / 3
 
 
 def test_section_support_all_of_any_of(fixture_ds: Dataset) -> None:

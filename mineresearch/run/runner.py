@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from mineresearch.exceptions import BrowserNotFoundError, ParameterError, ReportExecutionError
 from mineresearch.report.params import ReportParams
+from mineresearch.run.files import describe_failed_cell as describe_failed_cell
+from mineresearch.run.files import keep_whole_notebook as keep_whole_notebook
+from mineresearch.run.files import replace_dir, temp_token
 from mineresearch.run.jobs import ReportJob, ReportResult
 from mineresearch.run.warm import use_report_preload
 
@@ -97,49 +99,6 @@ def _execute(job: ReportJob, out: Path, engine_name: str | None, kernel: Prestar
     finally:
         if kernel is not None:
             kernel.shutdown()
-
-
-def describe_failed_cell(path: Path) -> str:
-    """`` in section '...', code `...` `` for the first cell with an error output ('' if none is found)."""
-    import nbformat
-
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:  # noqa: BLE001 - the description is a courtesy; the error itself is already known
-        return ""
-    section = ""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-            section = cell.source.lstrip("# ").splitlines()[0]
-        if cell.cell_type == "code" and any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            first = cell.source.strip().splitlines()[0] if cell.source.strip() else ""
-            place = f" in section '{section}'" if section else ""
-            return f"{place}, code `{first[:80]}`"
-    return ""
-
-
-def temp_token() -> str:
-    """A part of temporary file names unique to this process and call: two writers never share a name."""
-    return f"{os.getpid()}-{secrets.token_hex(3)}"
-
-
-def keep_whole_notebook(tmp: Path, failed_nb: Path) -> bool:
-    """Keep a failed run's notebook as ``failed_nb`` only when it was written whole (else remove it).
-
-    On a full disk the notebook papermill wrote may be empty or cut short; such a file helps nobody.
-    """
-    import nbformat
-
-    if not tmp.exists():
-        return False
-    try:
-        nbformat.read(tmp, as_version=4)
-        os.replace(tmp, failed_nb)
-    except Exception:  # noqa: BLE001 - truncated JSON, a full disk, a vanished file: do not keep it
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        return False
-    return True
 
 
 @dataclass
@@ -271,7 +230,7 @@ def finish_report(staged: StagedReport, printer: PdfPrinter | BackgroundPrinter 
             if fmt in temps and temps[fmt].exists():
                 os.replace(temps[fmt], finals[fmt])
         if staged.data_dir is not None and staged.data_dir.is_dir():
-            _replace_dir(staged.data_dir, folder / f"{job.stem}_data")
+            replace_dir(staged.data_dir, folder / f"{job.stem}_data")
         (folder / f"{job.stem}.failed.ipynb").unlink(missing_ok=True)
     finally:
         staged.discard()
@@ -309,16 +268,6 @@ def run_report(
     """
     use_report_preload()  # the warm kernels preload the report code (data handed to mineresearch.fast)
     return finish_report(stage_report(job, output_root, engine_name=engine_name, check=check), printer)
-
-
-def _replace_dir(new: Path, final: Path) -> None:
-    """Put folder ``new`` at ``final``, replacing what was there (renames only, then the old copy goes)."""
-    old = final.with_name(f".{final.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        os.replace(final, old)
-    os.replace(new, final)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _print_pdf(html: Path, pdf: Path, header: str, printer: PdfPrinter | BackgroundPrinter | None) -> None:

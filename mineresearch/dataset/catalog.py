@@ -8,6 +8,7 @@ still happens wherever figures are used (``load_dataset``) and in ``mineresearch
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +44,14 @@ def read_catalog(data_path: str | Path | None = None) -> Catalog:
 
 
 def _from_loaded(folder: Path) -> Catalog | None:
-    """The catalog of a folder this process has already loaded and validated, without reading it again."""
-    from mineresearch.dataset import load
+    """The catalog of a folder this process has already loaded and validated, without reading it again.
 
+    Only when the loader is already imported: importing it (and pandas) just to find nothing would cost a cold
+    report more than reading the two files.
+    """
+    load = sys.modules.get("mineresearch.dataset.load")
+    if load is None:
+        return None
     ds = load.loaded(folder)
     if ds is None:
         return None

@@ -24,15 +24,15 @@ import queue as queue_mod
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mineresearch.exceptions import MineResearchError
 from mineresearch.run.jobs import ReportJob, ReportResult
+from mineresearch.run.pool import _Printing
 
 if TYPE_CHECKING:
-    from mineresearch.publish.background_printer import BackgroundPrinter
     from mineresearch.run.runner import StagedReport
 
 LOCAL = "local"
@@ -107,24 +107,19 @@ def check_workers(client: Any, data_path: str | None) -> dict[str, str]:
     return expected
 
 
-class _Finisher:
-    """Write what workers return beside the final files, print PDFs with one browser, move files into place."""
+class _Finisher(_Printing):
+    """Write what workers return beside the final files, print PDFs with the local pool's one browser and
+    finishing thread (:class:`~mineresearch.run.pool._Printing`), move files into place."""
 
     def __init__(self, root: Path, wanted_pdf: bool) -> None:
+        super().__init__(wanted_pdf)
         self.root = Path(root)
-        self.printer: BackgroundPrinter | None = None
-        if wanted_pdf:
-            from mineresearch.exceptions import BrowserNotFoundError
-            from mineresearch.publish.background_printer import BackgroundPrinter
-
-            with contextlib.suppress(BrowserNotFoundError):  # each PDF then fails saying how to install one
-                self.printer = BackgroundPrinter().start()
-        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mineresearch-dask-finish")
+        self.start()
 
     def submit(self, outcome: Any, input_hash: str | None) -> Future[ReportResult]:
         return self.thread.submit(self._finish, outcome, input_hash)
 
-    def _finish(self, outcome: Any, input_hash: str | None) -> ReportResult:
+    def _finish(self, outcome: Any, input_hash: str | None) -> ReportResult:  # type: ignore[override]
         from mineresearch.run.dask_worker import RemoteFailure
         from mineresearch.run.runner import finish_report
 
@@ -191,12 +186,6 @@ class _Finisher:
         if result.error and failure.worker_root:
             result.error = result.error.replace(failure.worker_root, str(self.root))
         return result
-
-    def close(self) -> None:
-        self.thread.shutdown(wait=True)
-        if self.printer is not None:
-            self.printer.close()
-            self.printer = None
 
 
 def run_dask(

@@ -133,3 +133,18 @@ def sources_html(company: pd.DataFrame, conflicts: pd.DataFrame, notes: Sequence
     parts.append("<h3>Methodology</h3>")
     parts.append(bullets(list(METHODOLOGY) + list(notes)))
     return "".join(parts)
+
+
+Measure = tuple[str, float, str, str]
+"""One row of a measures table: label, value, unit, and the value as printed."""
+
+
+def measures_tables(measures: Sequence[Measure], period: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A measures table as printed (``Measure``, ``<period>``) and its numbers (``Measure``, ``Value``, ``Unit``).
+
+    The numbers keep only the measures with a figure; their labels are the printed table's.
+    """
+    shown = pd.DataFrame([(label, text) for label, _, _, text in measures], columns=["Measure", period])
+    numbers = [(label, float(value), unit) for label, value, unit, _ in measures if not fmt.is_missing(value)]
+    values = pd.DataFrame(numbers, columns=["Measure", "Value", "Unit"])
+    return shown, values

@@ -2,7 +2,10 @@
 
 ``CompanyReport.open(...)`` loads the dataset and computes the summary once; each method then displays
 one section of DESIGN.md (prose generated from the numbers, a formatted table, a chart with its source
-line) or says plainly what was not disclosed. The notebook stays a list of one-line calls.
+line) or says plainly what was not disclosed. A method's ``prose`` and ``chart`` arguments replace the
+paragraph and the chart it would make: the notebook composes them in view (:mod:`mineresearch.report.parts`,
+:mod:`~mineresearch.report.narrative`, :mod:`~mineresearch.report.charts`) and the method lays them out with
+the section's tables.
 """
 
 from __future__ import annotations
@@ -16,14 +19,35 @@ import pandas as pd
 
 from mineresearch.report import charts, narrative
 from mineresearch.report import formatting as fmt
-from mineresearch.report.common import NETWORK_SOURCE, notice_html, sources_html, unit_formatter
-from mineresearch.report.display import bullets, esc, missing_note, para, show_chart, show_html, table, use_chart_mode
+from mineresearch.report.common import (
+    NETWORK_SOURCE,
+    Measure,
+    measures_tables,
+    notice_html,
+    sources_html,
+    unit_formatter,
+)
+from mineresearch.report.display import (
+    bullets,
+    esc,
+    keep_values,
+    missing_note,
+    para,
+    show_chart,
+    show_html,
+    table,
+    use_chart_mode,
+)
+from mineresearch.report.parts import (
+    COMPANY_SOURCE,
+    bridge_steps,
+    btc_by_quarter,
+    cost_layers,
+    network_history,
+    output_and_net_income,
+)
 
-SHORT_LAYER = {"power": "Power & direct", "sga_cash": "Cash SG&A", "interest": "Interest", "depreciation": "D&A",
-               "sbc": "Stock comp"}
 _DENOMINATOR = {"hashrate_installed_ehs": "installed", "hashrate_operating_ehs": "operating"}
-HISTORY_QUARTERS = 12  # network context shows the last three years up to the report's quarter
-COMPANY_SOURCE = "Company filings and releases (addresses in the Sources section); mineresearch calculations."
 
 
 @dataclass
@@ -83,10 +107,10 @@ class CompanyReport:
     def notice(self) -> None:
         show_html(notice_html(f"{self.name} ({self.summary.ticker}), {self.period}"))
 
-    def headline(self) -> None:
+    def headline(self, prose: str | None = None) -> None:
         h = self.summary.headline
-        series = self.summary.output_vs_profit.frame.set_index("period")["btc_produced"]
-        sentence = narrative.headline(self.name, self.period, series, h.net_income_usd, record=h.btc_produced_rank)
+        sentence = narrative.headline(self.name, self.period, btc_by_quarter(self.summary), h.net_income_usd,
+                                      record=h.btc_produced_rank) if prose is None else prose
         c = self.summary.cost_stack
         basis = self.dataset_scope("net_income")
         all_in = fmt.usd(h.all_in_cost_usd_per_btc)
@@ -136,26 +160,21 @@ class CompanyReport:
                               "(the sign flipped, or the base is under a tenth of the current value)."),
                   missing_note(k.missing, left_out=left_out))
 
-    def output_vs_profit(self) -> None:
+    def output_vs_profit(self, prose: str | None = None, chart: Any | None = None) -> None:
         o = self.summary.output_vs_profit
-        frame = o.frame.rename(columns={"net_income": "net_income_usd"})
-        losses = frame.dropna(subset=["net_income_usd"])
-        n_loss = int((losses["net_income_usd"] < 0).sum())
-        text = (f"{len(losses)} quarter(s) with net income on file, {n_loss} of them a loss. Output is an "
-                "operating measure; net income also carries depreciation, fair-value marks on bitcoin held, "
-                "impairments, financing and tax, so the two can move apart.")
-        show_html(para(text), missing_note(o.missing))
-        show_chart(charts.output_vs_net_income_chart(frame, source=COMPANY_SOURCE))
+        frame = output_and_net_income(o)
+        show_html(para(narrative.output_paragraph(frame) if prose is None else prose), missing_note(o.missing))
+        show_chart(charts.output_vs_net_income_chart(frame, source=COMPANY_SOURCE) if chart is None else chart)
 
-    def margin_bridge(self) -> None:
+    def margin_bridge(self, prose: str | None = None, chart: Any | None = None) -> None:
         m = self.summary.margin_bridge
         if m.bridge.empty:
             show_html(missing_note(m.missing or ("net_income",), what="The margin bridge"))
             return
-        steps = _bridge_steps(m.bridge)
-        show_html(para(narrative.margin_paragraph(steps)),
+        steps = bridge_steps(m.bridge)
+        show_html(para(narrative.margin_paragraph(steps) if prose is None else prose),
                   bullets(list(m.bridge_notes)) if m.bridge_notes else "")
-        show_chart(charts.margin_waterfall_chart(steps.drop(columns=["remainder"]), source=COMPANY_SOURCE))
+        show_chart(charts.margin_waterfall_chart(steps, source=COMPANY_SOURCE) if chart is None else chart)
         shown = m.bridge.loc[:, ["label", "value_usd", "cumulative_usd", "share_of_revenue_pct"]]
         shown.columns = ["Line", "Amount", "Running total", "Share of revenue"]
         amounts = fmt.usd_column([*shown["Amount"], *shown["Running total"]])  # one scale
@@ -171,18 +190,18 @@ class CompanyReport:
                                        "volume, network and price effects"))
         show_html(*parts, missing_note(m.missing))
 
-    def cost_stack(self) -> None:
+    def cost_stack(self, prose: str | None = None, chart: Any | None = None) -> None:
         c = self.summary.cost_stack
-        layers = c.stack.rename(columns={"layer": "key", "label": "layer"})
-        layers["layer"] = layers["key"].map(SHORT_LAYER).fillna(layers["layer"])
-        layers["cash"] = layers["kind"].astype(str).eq("cash")
-        show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)))
+        layers = cost_layers(c)
+        show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)
+                       if prose is None else prose))
         if layers["usd_per_btc"].isna().all():
             own = _company_figures(c)
             show_html(bullets(own) if own else "", missing_note(c.missing, what="The cost stack"))
             return
-        if c.available:
-            show_chart(charts.cost_stack_chart(layers, price_usd=c.btc_price_avg_usd, source=COMPANY_SOURCE))
+        if chart is None and c.available:
+            chart = charts.cost_stack_chart(layers, price_usd=c.btc_price_avg_usd, source=COMPANY_SOURCE)
+        show_chart(chart)
         shown = layers.loc[:, ["layer", "usd_per_btc", "cumulative_usd_per_btc", "profit_usd_per_btc"]]
         shown.columns = ["Layer", "USD per BTC", "Cumulative", "Average price less cumulative cost"]
         shown = shown[shown["USD per BTC"].notna()]  # the layers not disclosed are named once, below
@@ -198,41 +217,46 @@ class CompanyReport:
                         highlight_negative=("Average price less cumulative cost",)),
                   bullets(notes), missing_note(c.missing))
 
-    def network(self) -> None:
+    def network(self, prose: str | None = None, chart: Any | None = None) -> None:
         n = self.summary.network
-        hist = n.history.tail(HISTORY_QUARTERS).reset_index()
         show_html(para(narrative.network_paragraph(n.history, self.period, name=self.name,
-                                                   hashrate_realized_ehs=n.realized_hashrate_ehs)))
-        show_chart(charts.network_context_chart(hist, source=NETWORK_SOURCE))
-        rows = [
-            ("Hashprice (USD per PH/s per day)", fmt.usd_per_ph_day(n.hashprice_usd_per_ph_day)),
-            ("Network hashrate (average)", fmt.ehs(n.hashrate_avg_ehs)),
-            ("Fee share of block rewards", fmt.share(n.fee_share, decimals=2)),
-            ("BTC per EH/s per day (network)", _num(n.btc_per_ehs_day, 3)),
-            ("Company realized hashrate", fmt.ehs(n.realized_hashrate_ehs)),
-            (f"Realization rate (vs {_fleet_label(n)})", fmt.pct(n.realization_rate_pct)),
-            ("Share of network BTC", fmt.pct(n.btc_share_pct, decimals=2)),
-            (f"Company BTC per EH/s per day (on {_fleet_label(n)})", _num(n.company_btc_per_ehs_day, 3)),
+                                                   hashrate_realized_ehs=n.realized_hashrate_ehs)
+                       if prose is None else prose))
+        show_chart(charts.network_context_chart(network_history(n), source=NETWORK_SOURCE) if chart is None else chart)
+        fleet = _fleet_label(n)
+        measures: list[Measure] = [
+            ("Hashprice (USD per PH/s per day)", n.hashprice_usd_per_ph_day, "USD per PH/s per day",
+             fmt.usd_per_ph_day(n.hashprice_usd_per_ph_day)),
+            ("Network hashrate (average)", n.hashrate_avg_ehs, "EH/s", fmt.ehs(n.hashrate_avg_ehs)),
+            ("Fee share of block rewards", n.fee_share, "fraction", fmt.share(n.fee_share, decimals=2)),
+            ("BTC per EH/s per day (network)", n.btc_per_ehs_day, "BTC per EH/s per day", _num(n.btc_per_ehs_day, 3)),
+            ("Company realized hashrate", n.realized_hashrate_ehs, "EH/s", fmt.ehs(n.realized_hashrate_ehs)),
+            (f"Realization rate (vs {fleet})", n.realization_rate_pct, "%", fmt.pct(n.realization_rate_pct)),
+            ("Share of network BTC", n.btc_share_pct, "%", fmt.pct(n.btc_share_pct, decimals=2)),
+            (f"Company BTC per EH/s per day (on {fleet})", n.company_btc_per_ehs_day, "BTC per EH/s per day",
+             _num(n.company_btc_per_ehs_day, 3)),
         ]
         from mineresearch.report.display import compact_table
 
-        shown, left_out = compact_table(pd.DataFrame(rows, columns=["Measure", self.period]))
+        frame, values = measures_tables(measures, self.period)
+        shown, left_out = compact_table(frame)
+        keep_values(values, caption=f"Network context, {self.period}: the measures as numbers, with their units")
         show_html(shown, missing_note(n.missing, left_out=left_out))
 
-    def breakevens(self) -> None:
+    def breakevens(self, heatmaps: Sequence[Any] | None = None) -> None:
         from mineresearch.report.company_risk import show_breakevens
 
-        show_breakevens(self)
+        show_breakevens(self, heatmaps)
 
-    def treasury(self) -> None:
+    def treasury(self, prose: str | None = None, chart: Any | None = None) -> None:
         from mineresearch.report.company_risk import show_treasury
 
-        show_treasury(self)
+        show_treasury(self, prose, chart)
 
-    def strategy(self) -> None:
+    def strategy(self, prose: str | None = None) -> None:
         from mineresearch.report.company_risk import show_strategy
 
-        show_strategy(self)
+        show_strategy(self, prose)
 
     def checklist(self) -> None:
         c = self.summary.checklist
@@ -243,20 +267,14 @@ class CompanyReport:
         shown, left_out = compact_table(lines, label_columns=2, caption="Analyst's checklist: answered from the data")
         show_html(shown, missing_note((), what="The checklist", left_out=left_out))
 
-    def peers(self) -> None:
+    def peers(self, values: pd.DataFrame | None = None) -> None:
         from mineresearch.report.company_peers import show_peers
 
-        show_peers(self)
+        show_peers(self, values)
 
     def sources(self) -> None:
         s = self.summary.sources
         show_html(sources_html(s.company, s.conflicts, s.notes))
-
-
-def _bridge_steps(bridge: pd.DataFrame) -> pd.DataFrame:
-    kind = bridge["kind"].map({"start": "total", "end": "total", "checkpoint": "total"}).fillna("delta")
-    return pd.DataFrame({"step": bridge["label"], "amount_usd": bridge["value_usd"], "kind": kind,
-                         "remainder": bridge["kind"].eq("remainder")})
 
 
 def _company_figures(c: Any) -> list[str]:

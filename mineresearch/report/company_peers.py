@@ -12,7 +12,7 @@ import pandas as pd
 
 from mineresearch.analysis.peers import MIN_PEERS, PEER_METRICS, peer_values, percentiles
 from mineresearch.report import formatting as fmt
-from mineresearch.report.display import compact_table, missing_note, para, show_html
+from mineresearch.report.display import compact_table, keep_values, missing_note, para, show_html
 
 _CACHE: dict[tuple[int, str], tuple[Any, pd.DataFrame]] = {}  # (id, quarter) -> (the dataset itself, its values)
 
@@ -67,10 +67,10 @@ def peer_table(values: pd.DataFrame, ticker: str) -> tuple[pd.DataFrame, pd.Data
     return pd.DataFrame(rows), p
 
 
-def show_peers(report: Any) -> None:
-    """The peer-percentile section of a company note."""
+def show_peers(report: Any, values: pd.DataFrame | None = None) -> None:
+    """The peer-percentile section of a company note (``values``: :func:`quarter_peer_values` by default)."""
     ticker, period = report.summary.ticker, report.period
-    values = quarter_peer_values(report.dataset, period)
+    values = quarter_peer_values(report.dataset, period) if values is None else values
     if ticker not in values.index or len(values) < MIN_PEERS:
         show_html(para(f"Peer percentiles need at least {MIN_PEERS} companies with a figure; {len(values)} "
                        f"{'has' if len(values) == 1 else 'have'} figures on file for {period}."))
@@ -84,6 +84,8 @@ def show_peers(report: Any) -> None:
              f"half); it is shown only when at least {MIN_PEERS} companies disclose the figure.")
     keep = shown[p["status"].eq("ok").to_numpy()]
     html, _ = compact_table(keep, caption=f"{report.summary.ticker} among peers, {period}")
+    keep_values(ranked.reset_index(drop=True), caption=f"{report.summary.ticker} among peers, {period}: figures, "
+                "peer medians, ranks and percentiles as numbers")
     left_out = [f"{r.label} (only {r.n_companies} {'company discloses' if r.n_companies == 1 else 'companies disclose'}"
                 " it)" for r in thin.itertuples()]
     show_html(para(intro), html if not ranked.empty else "",

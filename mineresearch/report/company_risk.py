@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
-
-import pandas as pd
 
 from mineresearch.report import charts, narrative
 from mineresearch.report import formatting as fmt
-from mineresearch.report.display import bullets, compact_table, missing_note, para, show_chart, show_html, table
+from mineresearch.report.common import Measure, measures_tables
+from mineresearch.report.display import (
+    bullets,
+    compact_table,
+    keep_values,
+    missing_note,
+    para,
+    show_chart,
+    show_html,
+    table,
+)
+from mineresearch.report.parts import RISK_SOURCE, drawdown_scenarios, has_drawdown, sensitivity_grids
 
-SOURCE = ("Company filings and releases; network data from Coin Metrics community data (CC BY-NC 4.0) "
-          "and public daily series; mineresearch calculations.")
 
-
-def show_breakevens(report: Any) -> None:
+def show_breakevens(report: Any, heatmaps: Sequence[Any] | None = None) -> None:
+    """Section 7; ``heatmaps`` replaces the sensitivity charts (default: one per grid with figures)."""
     b = report.summary.breakevens
     parts: list[str] = []
     left_out: list[str] = []
@@ -42,15 +50,10 @@ def show_breakevens(report: Any) -> None:
     if facts:
         parts.append(bullets(facts))
     show_html(*parts, missing_note(b.missing, left_out=left_out))
-    layer = b.grid_cost_layer.replace("_", "-") or "all-in"
-    if not b.grid_price_hashrate.empty:
-        show_chart(charts.sensitivity_heatmap_chart(
-            b.grid_price_hashrate, x_title="BTC price (USD)", y_title="Network hashrate (EH/s)",
-            title=f"Margin per BTC ({layer} cost): BTC price against network hashrate", source=SOURCE))
-    if not b.grid_price_power.empty:
-        show_chart(charts.sensitivity_heatmap_chart(
-            b.grid_price_power, x_title="BTC price (USD)", y_title="Power price (USD/MWh)",
-            title=f"Margin per BTC ({layer} cost): BTC price against power price", source=SOURCE))
+    if heatmaps is None:
+        heatmaps = [charts.sensitivity_heatmap_chart(grid, **titles) for grid, titles in sensitivity_grids(b)]
+    for chart in heatmaps:
+        show_chart(chart)
     if not b.stress.empty:
         s = b.stress.loc[:, ["scenario", "btc_price_change_pct", "power_price_change_pct", "cash_flow_usd",
                              "change_vs_base_usd"]]
@@ -65,45 +68,49 @@ def show_breakevens(report: Any) -> None:
                   para(f"Cash flow here: {basis}") if basis else "")
 
 
-def show_treasury(report: Any) -> None:
+def show_treasury(report: Any, prose: str | None = None, chart: Any | None = None) -> None:
+    """Section 8; ``prose`` and ``chart`` replace the opening paragraph and the drawdown chart."""
     t = report.summary.treasury
-    scen = _scenarios(t)
-    show_html(para(narrative.treasury_paragraph(
-        report.name, report.period, btc_held=t.btc_held, scenarios=scen, btc_produced=t.btc_produced,
-        btc_sold=t.btc_sold, debt_is_partial=t.debt_is_partial, debt_missing=t.debt_missing,
-        btc_pledged=t.btc_pledged)))
+    scen = drawdown_scenarios(t)
+    show_html(para(narrative.treasury_text(report.name, report.period, t, scen) if prose is None else prose))
     at_least = "at least " if t.debt_is_partial else ""
     summed = " + ".join(p.replace("_", " ") for p in t.debt_parts)
     debt_label = f"Debt ({summed}{'; partial' if t.debt_is_partial else ''})" \
         if t.debt_parts and t.debt_parts != ("total_debt",) else "Total debt"
     held_label = "BTC held at quarter end" + (f" ({t.btc_held_scope})" if t.btc_held_scope else "")
-    if not scen.empty and scen[["btc_value_usd", "cash_usd"]].notna().any().any():
-        show_chart(charts.treasury_drawdown_chart(scen, source=SOURCE))
+    if chart is None and has_drawdown(scen):
+        chart = charts.treasury_drawdown_chart(scen, source=RISK_SOURCE)
+    show_chart(chart)
     money = fmt.usd_column([t.btc_value_usd, t.digital_assets_fair_value_usd, t.cash_usd, t.short_term_debt_usd,
                             t.total_debt_usd, t.quarterly_cash_burn_usd, t.convertible_notes_principal_usd])
-    rows = [
-        (held_label, fmt.btc(t.btc_held)),
-        ("BTC pledged, restricted or loaned", fmt.btc(t.btc_pledged)),
-        ("Restricted bitcoin (reported line)", fmt.usd(t.restricted_btc_value_usd)),
-        ("Quarter-end BTC price", fmt.usd(t.btc_price_end_usd, decimals=0) if not fmt.is_missing(t.btc_price_end_usd)
-         and t.btc_price_end_usd < 1e6 else fmt.usd(t.btc_price_end_usd)),
-        ("Value of BTC held", money(t.btc_value_usd)),
-        ("Digital assets at fair value (reported)", money(t.digital_assets_fair_value_usd)),
-        ("Sell ratio (sold / mined)", fmt.pct(t.sell_ratio_pct, decimals=0)),
-        ("Cash", money(t.cash_usd)),
-        ("Short-term debt", money(t.short_term_debt_usd)),
-        (debt_label, at_least + money(t.total_debt_usd) if not fmt.is_missing(t.total_debt_usd)
-         else money(t.total_debt_usd)),
-        ("Cash / short-term debt", _times(t.cash_to_short_term_debt)),
-        ("Leverage: debt / (BTC value + cash)", at_least + fmt.pct(t.leverage_pct, decimals=1)
-         if not fmt.is_missing(t.leverage_pct) else fmt.pct(t.leverage_pct, decimals=1)),
-        ("Quarterly cash burn (proxy)", money(t.quarterly_cash_burn_usd)),
-        ("Liquidity runway", _quarters(t.runway_quarters)),
-        ("Convertible notes (principal)", money(t.convertible_notes_principal_usd)),
-        ("Dilution if converts convert", fmt.pct(t.dilution_pct)),
+    end_price = fmt.usd(t.btc_price_end_usd, decimals=0) if not fmt.is_missing(t.btc_price_end_usd) \
+        and t.btc_price_end_usd < 1e6 else fmt.usd(t.btc_price_end_usd)
+    measures: list[Measure] = [
+        (held_label, t.btc_held, "BTC", fmt.btc(t.btc_held)),
+        ("BTC pledged, restricted or loaned", t.btc_pledged, "BTC", fmt.btc(t.btc_pledged)),
+        ("Restricted bitcoin (reported line)", t.restricted_btc_value_usd, "USD", fmt.usd(t.restricted_btc_value_usd)),
+        ("Quarter-end BTC price", t.btc_price_end_usd, "USD", end_price),
+        ("Value of BTC held", t.btc_value_usd, "USD", money(t.btc_value_usd)),
+        ("Digital assets at fair value (reported)", t.digital_assets_fair_value_usd, "USD",
+         money(t.digital_assets_fair_value_usd)),
+        ("Sell ratio (sold / mined)", t.sell_ratio_pct, "%", fmt.pct(t.sell_ratio_pct, decimals=0)),
+        ("Cash", t.cash_usd, "USD", money(t.cash_usd)),
+        ("Short-term debt", t.short_term_debt_usd, "USD", money(t.short_term_debt_usd)),
+        (debt_label, t.total_debt_usd, "USD (at least)" if t.debt_is_partial else "USD",
+         at_least + money(t.total_debt_usd) if not fmt.is_missing(t.total_debt_usd) else money(t.total_debt_usd)),
+        ("Cash / short-term debt", t.cash_to_short_term_debt, "times", _times(t.cash_to_short_term_debt)),
+        ("Leverage: debt / (BTC value + cash)", t.leverage_pct, "% (at least)" if t.debt_is_partial else "%",
+         at_least + fmt.pct(t.leverage_pct, decimals=1) if not fmt.is_missing(t.leverage_pct)
+         else fmt.pct(t.leverage_pct, decimals=1)),
+        ("Quarterly cash burn (proxy)", t.quarterly_cash_burn_usd, "USD", money(t.quarterly_cash_burn_usd)),
+        ("Liquidity runway", t.runway_quarters, "quarters", _quarters(t.runway_quarters)),
+        ("Convertible notes (principal)", t.convertible_notes_principal_usd, "USD",
+         money(t.convertible_notes_principal_usd)),
+        ("Dilution if converts convert", t.dilution_pct, "%", fmt.pct(t.dilution_pct)),
     ]
-    shown, left_out = compact_table(pd.DataFrame(rows, columns=["Measure", report.period]),
-                                    caption="Treasury and liquidity")
+    frame, values = measures_tables(measures, report.period)
+    shown, left_out = compact_table(frame, caption="Treasury and liquidity")
+    keep_values(values, caption=f"Treasury and liquidity, {report.period}: the measures as numbers, with their units")
     parts = [shown]
     if not t.drawdown.empty:
         d = t.drawdown.loc[:, ["shock_pct", "btc_price_usd", "btc_value_usd", "fv_change_pretax_usd", "leverage_pct"]]
@@ -121,7 +128,8 @@ def show_treasury(report: Any) -> None:
     show_html(*parts, missing_note(t.missing, left_out=left_out))
 
 
-def show_strategy(report: Any) -> None:
+def show_strategy(report: Any, prose: str | None = None) -> None:
+    """Section 9; ``prose`` replaces the paragraph of the payback cases' assumptions."""
     s = report.summary.strategy
     figures = [("HPC/AI revenue", fmt.usd(s.revenue_hpc_usd)), ("HPC/AI share of total revenue",
                fmt.pct(s.hpc_share_pct)), ("Contracted HPC capacity", _mw(s.contracted_mw)),
@@ -158,33 +166,15 @@ def show_strategy(report: Any) -> None:
                                                                  "After 36 months"),
                            caption="Reference ASIC (Antminer S21, 200 TH/s, 3.5 kW, $3,400) bought at the end of "
                                    f"{report.period}: payback and cumulative cash net of its landed cost"))
-        if s.forward is not None:
+        if prose is None and s.forward is not None:
             summary = report.summary
-            parts.append(para(forward_assumptions_text(s.forward, hashprice=summary.network.hashprice_usd_per_ph_day,
-                                                       power=summary.breakevens.power_price_usd_per_mwh)))
+            prose = narrative.forward_assumptions(s.forward, hashprice=summary.network.hashprice_usd_per_ph_day,
+                                                  power=summary.breakevens.power_price_usd_per_mwh)
+        if prose:
+            parts.append(para(prose))
         parts.append(para("Tariff rates: 21.6% on ASICs from Indonesia, Malaysia and Thailand and 57.6% on "
                           "China-made machines after August 2025 (see Sources and methodology)."))
     show_html(*parts, missing_note(s.missing, left_out=left_out))
-
-
-def forward_assumptions_text(f: Any, *, hashprice: float, power: float) -> str:
-    """The assumptions of the payback cases, in one paragraph (``forward.ForwardAssumptions``)."""
-    growth = f.difficulty_growth_pct_per_month
-    basis = "a report parameter" if f.growth_basis == "report parameter" else f"the {f.growth_basis}"
-    direction = "falls" if growth >= 0 else "rises"
-    halving = f.halving_date.strftime("%B %Y")
-    when = (f"month {f.halving_month}" if f.halving_month is not None
-            else f"after the {f.horizon_months} months simulated")
-    dated = "a report parameter" if f.halving_basis == "report parameter" else f"estimated: {f.halving_basis}"
-    return (
-        f"Assumptions: network difficulty grows {growth:+.2f}% a month ({basis}), so at a constant BTC price and "
-        f"fee level hashprice {direction} by the same factor each month from the quarter's "
-        f"{fmt.usd_per_ph_day(hashprice)}; the next halving (block {f.halving_height:,}) is taken in {halving} "
-        f"({dated}), {when}, and halves the subsidy while fees ({fmt.share(f.fee_share)} of rewards) stay; pool fee "
-        f"{f.pool_fee_pct:.1f}%; PUE {f.pue:.2f}; power ${power:,.1f}/MWh; full uptime; no resale value. The "
-        "machine stops in the first month its daily margin is not positive. Static payback: the quarter's "
-        "hashprice and power price held for ever, with no pool fee or PUE."
-    )
 
 
 def _days(v: float) -> str:
@@ -193,15 +183,6 @@ def _days(v: float) -> str:
 
 def _payback(days: float, status: str) -> str:
     return f"{days:,.0f} days" if status == "paid back" else status
-
-
-def _scenarios(t: Any) -> pd.DataFrame:
-    if t.drawdown.empty:
-        return pd.DataFrame(columns=["scenario", "btc_value_usd", "cash_usd", "debt_usd", "leverage_pct"])
-    d = t.drawdown
-    labels = ["Now" if s == 0 else f"{s:+.0f}%" for s in d["shock_pct"]]
-    return pd.DataFrame({"scenario": labels, "btc_value_usd": d["btc_value_usd"], "cash_usd": t.cash_usd,
-                         "debt_usd": t.total_debt_usd, "leverage_pct": d["leverage_pct"]})
 
 
 def _times(v: float) -> str:

@@ -190,6 +190,16 @@ def table(
             f"<tbody>{''.join(rows)}</tbody></table></div>")
 
 
+def keep_values(frame: pd.DataFrame, caption: str) -> None:
+    """Keep ``frame`` as the section's ``<section>_values`` download: the numbers of a table printed as text.
+
+    Nothing is displayed; outside a collected section (see :func:`collecting`) nothing happens.
+    """
+    if _COLLECTORS:
+        collector = _COLLECTORS[-1]
+        collector.add_table(frame, caption, name=f"{collector.key}_values")
+
+
 MATH_GUARD_CLASSES = "tex2jax_ignore mathjax_ignore"
 """Classes that tell JupyterLab's MathJax (2 and 3) to leave an element alone, so "$238.5M ... $808.2M"
 is never typeset as mathematics. Escaping ``$`` as ``&#36;`` does not help in HTML outputs: the browser
@@ -303,9 +313,10 @@ class Collector:
         self.tables: dict[str, pd.DataFrame] = {}
         self.captions: dict[str, str] = {}
 
-    def add_table(self, frame: pd.DataFrame, caption: str | None) -> str:
+    def add_table(self, frame: pd.DataFrame, caption: str | None, name: str = "") -> str:
         """Keep a copy of a table as shown (rows and columns) and return its name, ``<section>`` or ``<section>-2``."""
-        name = self.key if not self.tables else f"{self.key}-{len(self.tables) + 1}"
+        shown = [n for n in self.tables if not n.endswith("_values")]
+        name = name or (self.key if not shown else f"{self.key}-{len(shown) + 1}")
         self.tables[name] = frame.reset_index(drop=True).copy()
         self.captions[name] = caption or ""
         return name

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -32,18 +33,21 @@ from mineresearch.report.formatting import (
     usd,
     usd_per_ph_day,
 )
-from mineresearch.report.narrative_money import cost_paragraph, margin_paragraph
+from mineresearch.report.narrative_money import cost_paragraph, forward_assumptions, margin_paragraph
 
 __all__ = [
     "cost_paragraph",
     "escape_html",
+    "forward_assumptions",
     "headline",
     "margin_paragraph",
     "network_paragraph",
+    "output_paragraph",
     "shift_period",
     "to_html",
     "to_markdown",
     "treasury_paragraph",
+    "treasury_text",
 ]
 
 HALVING_PERIOD = "2024Q2"
@@ -231,3 +235,24 @@ def treasury_paragraph(
         sold = f"It sold {btc(btc_sold)} of the {btc(btc_produced)} it mined in the quarter"
         sentences.append(f"{sold} (a sell ratio of {share(ratio, decimals=0)}).")
     return " ".join(sentences)
+
+
+def treasury_text(name: str, period: str, treasury: Any, scenarios: pd.DataFrame) -> str:
+    """:func:`treasury_paragraph` for a summary's treasury section and its drawdown scenarios."""
+    t = treasury
+    return treasury_paragraph(name, period, btc_held=t.btc_held, scenarios=scenarios, btc_produced=t.btc_produced,
+                              btc_sold=t.btc_sold, debt_is_partial=t.debt_is_partial, debt_missing=t.debt_missing,
+                              btc_pledged=t.btc_pledged)
+
+
+def output_paragraph(frame: pd.DataFrame) -> str:
+    """How many quarters on file carry net income and how many were losses, and why output and profit part.
+
+    Args:
+        frame: One row a quarter with ``net_income_usd`` (NaN where not on file).
+    """
+    known = frame.dropna(subset=["net_income_usd"])
+    n_loss = int((known["net_income_usd"] < 0).sum())
+    return (f"{len(known)} quarter(s) with net income on file, {n_loss} of them a loss. Output is an operating "
+            "measure; net income also carries depreciation, fair-value marks on bitcoin held, impairments, "
+            "financing and tax, so the two can move apart.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Any
 
 import pandas as pd
 
@@ -19,8 +20,10 @@ from mineresearch.report.formatting import (
     lower_first,
     net_result,
     pct,
+    share,
     usd,
     usd_per_btc,
+    usd_per_ph_day,
 )
 
 
@@ -195,3 +198,23 @@ def cost_paragraph(layers: pd.DataFrame, *, price_usd: float | None, period: str
         sentences.append(f"Every layer is disclosed: the all-in cost is {usd_per_btc(all_in)}.")
     sentences.append(_price_sentence(price_usd, cash_cost, all_in, cash_floor=cash_floor, all_in_floor=all_in_floor))
     return " ".join(sentences)
+
+
+def forward_assumptions(f: Any, *, hashprice: float, power: float) -> str:
+    """The assumptions of the payback cases, in one paragraph (``forward.ForwardAssumptions``)."""
+    growth = f.difficulty_growth_pct_per_month
+    basis = "a report parameter" if f.growth_basis == "report parameter" else f"the {f.growth_basis}"
+    direction = "falls" if growth >= 0 else "rises"
+    halving = f.halving_date.strftime("%B %Y")
+    when = (f"month {f.halving_month}" if f.halving_month is not None
+            else f"after the {f.horizon_months} months simulated")
+    dated = "a report parameter" if f.halving_basis == "report parameter" else f"estimated: {f.halving_basis}"
+    return (
+        f"Assumptions: network difficulty grows {growth:+.2f}% a month ({basis}), so at a constant BTC price and "
+        f"fee level hashprice {direction} by the same factor each month from the quarter's "
+        f"{usd_per_ph_day(hashprice)}; the next halving (block {f.halving_height:,}) is taken in {halving} "
+        f"({dated}), {when}, and halves the subsidy while fees ({share(f.fee_share)} of rewards) stay; pool fee "
+        f"{f.pool_fee_pct:.1f}%; PUE {f.pue:.2f}; power ${power:,.1f}/MWh; full uptime; no resale value. The "
+        "machine stops in the first month its daily margin is not positive. Static payback: the quarter's "
+        "hashprice and power price held for ever, with no pool fee or PUE."
+    )

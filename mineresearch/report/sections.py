@@ -7,16 +7,24 @@ its prose, in the order the note shows them. In JupyterLab a ``Section`` display
 report's CSV and XLSX downloads (:mod:`mineresearch.publish.downloads`), so the numbers a reader takes away are
 the numbers on the page.
 
-A notebook cell reads::
+A notebook cell composes the section in view and hands the prose and chart to the section function,
+which lays them out with the section's tables::
 
-    bridge = sections.margin_bridge(report)   # compute: bridge.tables, bridge.charts, bridge.data
-    show(bridge)                              # display: prose, chart and tables
+    m = summary.margin_bridge                                  # the figures (mineresearch.analysis)
+    steps = parts.bridge_steps(m.bridge)                       # shaped for the chart and the prose
+    prose = narrative.margin_paragraph(steps)
+    chart = charts.margin_waterfall_chart(steps, source=parts.COMPANY_SOURCE)
+    bridge = sections.margin_bridge(report, prose=prose, chart=chart)   # bridge.tables, .charts, .data
+    show(bridge)                                               # as the published note shows it
+
+Left out (or ``None``), ``prose`` and ``chart`` are the package's own. A table that the note prints as text
+(figures of several units in one column) has a companion ``<name>_values`` with the numbers and their unit.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,11 +87,15 @@ class Section:
         return f"Section({self.key!r}, tables={list(self.tables)}, charts={len(self.charts)})"
 
 
-def collect(report: Any, key: str, title: str | None = None, *, extra: Mapping[str, pd.DataFrame] | None = None
-            ) -> Section:
-    """Run ``report.<key>()`` without displaying it and return what it would show."""
+def collect(report: Any, key: str, title: str | None = None, *, extra: Mapping[str, pd.DataFrame] | None = None,
+            **overrides: Any) -> Section:
+    """Run ``report.<key>(**overrides)`` without displaying it and return what it would show.
+
+    ``overrides`` are the method's own arguments (``prose``, ``chart``...); one given as ``None`` is left out.
+    """
+    given = {name: value for name, value in overrides.items() if value is not None}
     with collecting(key) as c:
-        getattr(report, key)()
+        getattr(report, key)(**given)
     tables = dict(c.tables)
     captions = dict(c.captions)
     for name, frame in (extra or {}).items():
@@ -139,8 +151,9 @@ def notice(report: Any) -> Section:
     return collect(report, "notice")
 
 
-def headline(report: Any) -> Section:
-    return collect(report, "headline")
+def headline(report: Any, *, prose: str | None = None) -> Section:
+    """Section 1: the headline sentence (``prose``) and the quarter's key figures as cards."""
+    return collect(report, "headline", prose=prose)
 
 
 def kpis(report: Any) -> Section:
@@ -151,40 +164,48 @@ def kpis(report: Any) -> Section:
     return collect(report, "kpis", extra=extra)
 
 
-def output_vs_profit(report: Any) -> Section:
-    return collect(report, "output_vs_profit")
+def output_vs_profit(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+    """Section 3: BTC produced against net income by quarter."""
+    return collect(report, "output_vs_profit", prose=prose, chart=chart)
 
 
-def margin_bridge(report: Any) -> Section:
-    return collect(report, "margin_bridge")
+def margin_bridge(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+    """Section 4: revenue to net income through the reported subtotals, and the revenue change split."""
+    return collect(report, "margin_bridge", prose=prose, chart=chart)
 
 
-def cost_stack(report: Any) -> Section:
-    return collect(report, "cost_stack")
+def cost_stack(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+    """Section 5: cost per BTC by layer against the quarter's average price."""
+    return collect(report, "cost_stack", prose=prose, chart=chart)
 
 
-def network(report: Any) -> Section:
-    return collect(report, "network")
+def network(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+    """Section 6: hashprice, hashrate and fees; ``network_values`` holds the measures as numbers."""
+    return collect(report, "network", prose=prose, chart=chart)
 
 
-def breakevens(report: Any) -> Section:
-    return collect(report, "breakevens")
+def breakevens(report: Any, *, heatmaps: Sequence[Any] | None = None) -> Section:
+    """Section 7: break-even prices, the sensitivity ``heatmaps`` and the cash-flow stress."""
+    return collect(report, "breakevens", heatmaps=heatmaps)
 
 
-def treasury(report: Any) -> Section:
-    return collect(report, "treasury")
+def treasury(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+    """Company section 8 (holdings, liquidity, leverage, drawdowns) or sector section 5 (leverage ranking)."""
+    return collect(report, "treasury", prose=prose, chart=chart)
 
 
-def strategy(report: Any) -> Section:
-    return collect(report, "strategy")
+def strategy(report: Any, *, prose: str | None = None) -> Section:
+    """Section 9: revenue mix, HPC capacity, the reference ASIC's payback; ``prose`` states its assumptions."""
+    return collect(report, "strategy", prose=prose)
 
 
 def checklist(report: Any) -> Section:
     return collect(report, "checklist")
 
 
-def peers(report: Any) -> Section:
-    return collect(report, "peers")
+def peers(report: Any, *, values: pd.DataFrame | None = None) -> Section:
+    """Among peers: percentiles among the quarter's covered miners (``values``: one row a company, its figures)."""
+    return collect(report, "peers", values=values)
 
 
 def sources(report: Any) -> Section:
@@ -196,21 +217,23 @@ def sources(report: Any) -> Section:
 
 # The sector note ----------------------------------------------------------------------------------------
 
-def overview(report: Any) -> Section:
-    return collect(report, "overview")
+def overview(report: Any, *, prose: Sequence[str] | None = None) -> Section:
+    """Sector section 1: ``prose``, its paragraphs (default :func:`mineresearch.report.sector.overview_sentences`)."""
+    return collect(report, "overview", prose=prose)
 
 
 def peer_table(report: Any) -> Section:
     return collect(report, "peer_table")
 
 
-def cost_curve(report: Any) -> Section:
-    return collect(report, "cost_curve")
+def cost_curve(report: Any, *, curves: Sequence[Any] | None = None) -> Section:
+    """Sector section 3: the cost-curve table and ``curves``, one chart a cost layer with enough companies."""
+    return collect(report, "cost_curve", curves=curves)
 
 
-def output_vs_net_income(report: Any) -> Section:
-    return collect(report, "output_vs_net_income")
+def output_vs_net_income(report: Any, *, chart: Any | None = None) -> Section:
+    return collect(report, "output_vs_net_income", chart=chart)
 
 
-def network_share(report: Any) -> Section:
-    return collect(report, "network_share")
+def network_share(report: Any, *, chart: Any | None = None) -> Section:
+    return collect(report, "network_share", chart=chart)

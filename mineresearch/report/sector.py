@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,54 @@ def _absent_note(absent: dict[str, list[str]]) -> str:
     parts = [f"{' and '.join(whats)} not disclosed by {', '.join(tickers)}" for tickers, whats in groups.items()]
     text = "; ".join(parts)
     return f"{text[:1].upper()}{text[1:]}." if parts else ""
+
+
+def overview_sentences(peers: pd.DataFrame, period: str) -> list[str]:
+    """The sector overview: companies covered, losses, total output and its largest producer, lowest all-in cost."""
+    p = peers
+    known = p.dropna(subset=["net_income_usd"])
+    losses = known[known["net_income_usd"] < 0]
+    btc = p["btc_produced"].dropna()
+    lines = [
+        f"{len(p)} companies have figures on file for {period}; {len(known)} disclosed net income, "
+        f"{len(losses)} of them a loss.",
+    ]
+    if not btc.empty:
+        top = p.loc[btc.idxmax()]
+        lines.append(f"Together the {len(btc)} that disclosed output mined {fmt.btc(btc.sum())}; the largest "
+                     f"producer was {top['company']} with {fmt.btc(top['btc_produced'])}.")
+    cost = p.dropna(subset=["all_in_cost_usd_per_btc"])
+    if len(cost) >= MIN_PEERS:
+        low = cost.loc[cost["all_in_cost_usd_per_btc"].idxmin()]
+        lines.append(f"The lowest all-in cost per BTC among the {len(cost)} with every cost layer disclosed was "
+                     f"{low['company']}'s {fmt.usd_per_btc(low['all_in_cost_usd_per_btc'])}.")
+    else:
+        lines.append(f"{len(cost)} of the {len(p)} disclosed every cost layer, too few to rank by all-in cost "
+                     f"per BTC (a ranking needs {MIN_PEERS}).")
+    return lines
+
+
+def curve_inputs(values: pd.DataFrame, curve: pd.DataFrame, period: str) -> list[tuple[pd.DataFrame, dict[str, Any]]]:
+    """Each cost layer with enough companies: its cost-curve chart's frame (ticker, btc, value) and titles."""
+    out = []
+    for layer, r in zip(COST_CURVE_LAYERS, curve.itertuples(), strict=True):
+        if r.n_companies < MIN_PEERS:
+            continue
+        data = pd.DataFrame({"ticker": values.index, "btc": values["btc_produced"], "value": values[layer.key]})
+        out.append((data, {"value_title": f"{r.label} (USD per BTC)", "weighted_mean": r.weighted_mean_usd_per_btc,
+                           "median": r.median_usd_per_btc, "title": f"{r.label} per bitcoin, {period}: the cost curve",
+                           "source": SOURCE}))
+    return out
+
+
+def scatter_frame(peers: pd.DataFrame) -> pd.DataFrame:
+    """``ticker``, ``x`` (BTC produced) and ``y`` (net income, USD millions): the output-against-profit chart."""
+    return peers.assign(x=peers["btc_produced"], y=peers["net_income_usd"] / 1e6).loc[:, ["ticker", "x", "y"]]
+
+
+def ranking_frame(peers: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``ticker`` and ``value`` of the companies that disclosed ``column`` (a ranking chart's input)."""
+    return _ranked(peers.loc[:, ["ticker", column]].rename(columns={column: "value"}))[0]
 
 
 def peer_frame(summaries: list[Any]) -> pd.DataFrame:
@@ -73,28 +122,9 @@ class SectorReport:
     def notice(self) -> None:
         show_html(notice_html(f"the listed Bitcoin miners covered in {self.period}"))
 
-    def overview(self) -> None:
-        p = self.peers
-        known = p.dropna(subset=["net_income_usd"])
-        losses = known[known["net_income_usd"] < 0]
-        btc = p["btc_produced"].dropna()
-        lines = [
-            f"{len(p)} companies have figures on file for {self.period}; {len(known)} disclosed net income, "
-            f"{len(losses)} of them a loss.",
-        ]
-        if not btc.empty:
-            top = p.loc[btc.idxmax()]
-            lines.append(f"Together the {len(btc)} that disclosed output mined {fmt.btc(btc.sum())}; the largest "
-                         f"producer was {top['company']} with {fmt.btc(top['btc_produced'])}.")
-        cost = p.dropna(subset=["all_in_cost_usd_per_btc"])
-        if len(cost) >= MIN_PEERS:
-            low = cost.loc[cost["all_in_cost_usd_per_btc"].idxmin()]
-            lines.append(f"The lowest all-in cost per BTC among the {len(cost)} with every cost layer disclosed was "
-                         f"{low['company']}'s {fmt.usd_per_btc(low['all_in_cost_usd_per_btc'])}.")
-        else:
-            lines.append(f"{len(cost)} of the {len(p)} disclosed every cost layer, too few to rank by all-in cost "
-                         f"per BTC (a ranking needs {MIN_PEERS}).")
-        show_html(*(para(x) for x in lines))
+    def overview(self, prose: Sequence[str] | None = None) -> None:
+        """Section 1: ``prose`` (paragraphs) replaces :func:`overview_sentences`."""
+        show_html(*(para(x) for x in (overview_sentences(self.peers, self.period) if prose is None else prose)))
 
     def peer_table(self) -> None:
         p = self.peers
@@ -112,8 +142,8 @@ class SectorReport:
                   _also_on_file(shown, dropped),
                   para(f"No figure in these columns for {', '.join(blank)}.", cls="mr-missing") if blank else "")
 
-    def cost_curve(self) -> None:
-        """Section 3: the sector cost curve (BTC-weighted mean and median per layer, with coverage)."""
+    def cost_curve(self, curves: Sequence[Any] | None = None) -> None:
+        """Section 3: the sector cost curve; ``curves`` replaces the charts (one a layer with enough companies)."""
         values = self._values()
         curve = cost_curve(values)
         rows = []
@@ -136,16 +166,12 @@ class SectorReport:
         parts.append(table(shown, formats={"BTC-weighted mean": fmt.usd_per_btc, "Median": fmt.usd_per_btc,
                                            "BTC covered": fmt.btc},
                            caption=f"Cost curve, {self.period}"))
-        thin = []
-        for layer, r in zip(COST_CURVE_LAYERS, curve.itertuples(), strict=True):
-            if r.n_companies < MIN_PEERS:
-                thin.append(f"{r.label}: {r.n_companies} of {r.n_total}" + (f" ({r.tickers})" if r.tickers else ""))
-                continue
-            data = pd.DataFrame({"ticker": values.index, "btc": values["btc_produced"], "value": values[layer.key]})
-            parts.append(("chart", charts.cost_curve_chart(
-                data, value_title=f"{r.label} (USD per BTC)", weighted_mean=r.weighted_mean_usd_per_btc,
-                median=r.median_usd_per_btc, title=f"{r.label} per bitcoin, {self.period}: the cost curve",
-                source=SOURCE)))
+        if curves is None:
+            curves = [charts.cost_curve_chart(data, **titles) for data, titles in curve_inputs(values, curve,
+                                                                                               self.period)]
+        parts += [("chart", chart) for chart in curves]
+        thin = [f"{r.label}: {r.n_companies} of {r.n_total}" + (f" ({r.tickers})" if r.tickers else "")
+                for r in curve.itertuples() if r.n_companies < MIN_PEERS]
         if thin:
             parts.append(para("Too few companies to draw a curve or rank (companies with the layer disclosed): "
                               + "; ".join(thin) + ".", cls="mr-missing"))
@@ -156,10 +182,11 @@ class SectorReport:
         self.cost_curve()
 
     def _ranking(self, column: str, value_title: str, title: str, value_format: str = ",.0f",
-                 what: str = "") -> list[str]:
+                 chart: Any | None = None) -> list[str]:
         """Show a ranking chart when at least ``MIN_PEERS`` companies have ``column``; else a sentence.
 
-        Returns the tickers that did not disclose it, for the section's one "Not disclosed by" sentence.
+        ``chart`` replaces the ranking chart. Returns the tickers that did not disclose the figure, for the
+        section's one "Not disclosed by" sentence.
         """
         known, absent = _ranked(self.peers.loc[:, ["ticker", column]].rename(columns={column: "value"}))
         if len(known) < MIN_PEERS:
@@ -168,21 +195,24 @@ class SectorReport:
                            + f", too few to rank (a ranking needs {MIN_PEERS})."))
             return []
         show_chart(charts.peer_ranking_chart(known, value_title=value_title, value_format=value_format, title=title,
-                                             source=SOURCE))
+                                             source=SOURCE) if chart is None else chart)
         return absent
 
-    def output_vs_net_income(self) -> None:
-        df = self.peers.assign(x=self.peers["btc_produced"], y=self.peers["net_income_usd"] / 1e6)
-        show_chart(charts.peer_scatter_chart(df.loc[:, ["ticker", "x", "y"]], x_title="BTC produced",
-                                             y_title="Net income (USD millions)",
-                                             title=f"Output against net income, {self.period}", source=SOURCE))
+    def output_vs_net_income(self, chart: Any | None = None) -> None:
+        """Section 4: BTC produced against net income, one point a company (``chart`` replaces the scatter)."""
+        df = scatter_frame(self.peers)
+        show_chart(charts.peer_scatter_chart(df, x_title="BTC produced", y_title="Net income (USD millions)",
+                                             title=f"Output against net income, {self.period}", source=SOURCE)
+                   if chart is None else chart)
         absent = df.loc[df["x"].isna() | df["y"].isna(), "ticker"]
         if len(absent):
             show_html(para(f"Not on the chart (output or net income not disclosed): {', '.join(absent)}.",
                            cls="mr-missing"))
 
-    def treasury(self) -> None:
-        absent = self._ranking("leverage_pct", "Debt / (BTC value + cash), %", f"Leverage at the end of {self.period}")
+    def treasury(self, chart: Any | None = None) -> None:
+        """Section 5: the leverage ranking (``chart`` replaces it) and the treasury table."""
+        absent = self._ranking("leverage_pct", "Debt / (BTC value + cash), %", f"Leverage at the end of {self.period}",
+                               chart=chart)
         shown = self.peers.loc[:, ["ticker", "btc_held", "cash_usd", "total_debt_usd", "leverage_pct"]]
         shown.columns = ["Ticker", "BTC held", "Cash", "Total debt", "Leverage"]
         kept, rows, _ = drop_empty(shown, columns=False)
@@ -193,9 +223,10 @@ class SectorReport:
                                             f"No treasury figure on file for {', '.join(rows)}." if rows else "")
                                 if x), cls="mr-missing") if absent or rows else "")
 
-    def network_share(self) -> None:
+    def network_share(self, chart: Any | None = None) -> None:
+        """Section 6: each company's share of the BTC the network mined (``chart`` replaces the ranking)."""
         absent = self._ranking("btc_share_pct", "Share of network BTC (%)", f"Share of network BTC, {self.period}",
-                               value_format=".2f")
+                               value_format=".2f", chart=chart)
         if absent:
             show_html(para(_absent_note({"BTC produced": absent}), cls="mr-missing"))
 

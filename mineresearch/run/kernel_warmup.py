@@ -31,11 +31,12 @@ def warm_report_code(data_path: str | None = None) -> None:
 
 
 def _sections(report_class: type) -> list[str]:
-    """The section methods of a report class (public, callable, no arguments besides ``self``)."""
+    """The section methods of a report class (public, callable with ``self`` alone: every other argument optional)."""
     import inspect
 
     names = []
     for name, member in inspect.getmembers(report_class, inspect.isfunction):
-        if not name.startswith("_") and len(inspect.signature(member).parameters) == 1:
+        params = list(inspect.signature(member).parameters.values())[1:]
+        if not name.startswith("_") and all(p.default is not inspect.Parameter.empty for p in params):
             names.append(name)
     return names

@@ -15,14 +15,14 @@ DOLLAR_PAIR = re.compile(r"(?<!\\)\$[^$]*(?<!\\)\$", re.S)
 
 
 def _section_calls(notebook: str) -> list[str]:
-    """The sections a shipped notebook computes (``x = sections.<section>(report)``), in order."""
+    """The sections a shipped notebook computes (``x = sections.<section>(report, ...)``), in order."""
     import nbformat
 
     from mineresearch.paths import notebooks_dir
 
     nb = nbformat.read(notebooks_dir() / notebook, as_version=4)
     code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
-    return re.findall(r"^\w+ = sections\.(\w+)\(report\)\s*$", code, re.M)
+    return re.findall(r"^\w+ = sections\.(\w+)\(report\b", code, re.M)
 
 
 def is_guarded(html: str) -> bool:

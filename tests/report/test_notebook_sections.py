@@ -19,18 +19,99 @@ def test_source_notebooks_carry_no_outputs(name: str) -> None:
     assert dirty_cells(notebooks_dir() / name) == []
 
 
+COMPOSED = {  # sections whose prose or charts the notebook composes in view, and the argument that takes them
+    "company_quarter.ipynb": {"headline": "prose", "output_vs_profit": "chart", "margin_bridge": "chart",
+                              "cost_stack": "chart", "network": "chart", "breakevens": "heatmaps",
+                              "treasury": "chart", "strategy": "prose", "peers": "values"},
+    "sector_quarter.ipynb": {"overview": "prose", "cost_curve": "curves", "output_vs_net_income": "chart",
+                             "treasury": "chart", "network_share": "chart"},
+}
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_each_section_cell_is_a_few_visible_lines(name: str) -> None:
+def test_each_section_cell_composes_package_functions_in_a_few_visible_lines(name: str) -> None:
     nb = nbformat.read(notebooks_dir() / name, as_version=4)
     code = [c.source for c in nb.cells if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]
     section_cells = [s for s in code if "= sections." in s and "show(" in s]
     assert len(section_cells) >= (12 if name.startswith("company") else 7)
+    composed = dict(COMPOSED[name])
     for source in section_cells:
         lines = [line for line in source.splitlines() if line.strip()]
-        assert len(lines) <= 4, source
-        var, func = re.search(r"^(\w+) = sections\.(\w+)\(report\)$", source, re.M).groups()  # type: ignore[union-attr]
+        assert len(lines) <= 7, source
+        var, func, args = re.search(r"^(\w+) = sections\.(\w+)\(report(.*)\)", source, re.M).groups()  # type: ignore[union-attr]
         assert callable(getattr(sections, func))
         assert f"show({var})" in source
+        argument = composed.pop(func, None)
+        if argument:  # the prose or chart is written in the cell, from the narrative and chart functions
+            assert f"{argument}=" in args, source
+            assert re.search(r"\b(narrative|charts|parts|sector)\.\w+\(", source), source
+    assert not composed, f"sections not composed in {name}: {sorted(composed)}"
+
+
+def _run_cells(name: str, monkeypatch: pytest.MonkeyPatch, **params: object) -> dict[str, sections.Section]:
+    """Execute a notebook's code in this process, keeping each shown section instead of displaying it."""
+    shown: dict[str, sections.Section] = {}
+    monkeypatch.setattr(sections, "show", lambda section: shown.setdefault(section.key, section))
+    namespace: dict[str, object] = {}
+    for cell in nbformat.read(notebooks_dir() / name, as_version=4).cells:
+        if cell.cell_type == "code":
+            exec(cell.source, namespace)  # noqa: S102 - our own notebook
+            if "parameters" in cell.metadata.get("tags", []):
+                namespace.update(params)
+    return shown
+
+
+def test_the_composed_company_cells_give_what_the_package_shows_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = _run_cells("company_quarter.ipynb", monkeypatch, ticker="RIOT", period="2025Q2", static_charts=True)
+    from mineresearch.report import CompanyReport
+
+    report = CompanyReport.open(ticker="RIOT", period="2025Q2", static_charts=True)
+    assert set(shown) == set(sections.COMPANY_SECTIONS)
+    for key, section in shown.items():
+        default = getattr(sections, key)(report)
+        assert section.html == default.html, key
+        assert [c.to_dict() for c in section.charts] == [c.to_dict() for c in default.charts], key
+        assert list(section.tables) == list(default.tables), key
+
+
+def test_the_composed_sector_cells_give_what_the_package_shows_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown = _run_cells("sector_quarter.ipynb", monkeypatch, period="2025Q2", static_charts=True)
+    from mineresearch.report.sector import SectorReport
+
+    report = SectorReport.open(period="2025Q2", static_charts=True)
+    assert set(shown) == set(sections.SECTOR_SECTIONS)
+    for key, section in shown.items():
+        default = getattr(sections, key)(report)
+        assert section.html == default.html, key
+        assert [c.to_dict() for c in section.charts] == [c.to_dict() for c in default.charts], key
+
+
+def test_an_analyst_s_own_prose_and_chart_replace_the_package_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mineresearch.report import CompanyReport, charts, parts
+
+    report = CompanyReport.open(ticker="CIFR", period="2025Q2", static_charts=True)
+    steps = parts.bridge_steps(report.summary.margin_bridge.bridge)
+    mine = charts.margin_waterfall_chart(steps.head(3), title="Revenue to gross profit", source="Our desk")
+    bridge = sections.margin_bridge(report, prose="Our reading: costs outran revenue.", chart=mine)
+    assert "Our reading: costs outran revenue." in bridge.html
+    assert bridge.charts == [mine]
+    assert list(bridge.tables) == ["margin_bridge", "margin_bridge-2"]  # the tables stay the package's
+
+
+def test_a_table_printed_as_text_has_its_numbers_beside_it() -> None:
+    from mineresearch.report import CompanyReport
+
+    report = CompanyReport.open(ticker="RIOT", period="2025Q2", static_charts=True)
+    for key in ("network", "treasury"):
+        section = getattr(sections, key)(report)
+        shown, values = section.tables[key], section.tables[f"{key}_values"]
+        assert list(values.columns) == ["Measure", "Value", "Unit"]
+        assert values["Value"].dtype.kind == "f" and values["Value"].notna().all()
+        assert list(values["Measure"]) == list(shown["Measure"]), key  # the same rows, as numbers
+    debt = sections.treasury(report).tables["treasury_values"].set_index("Measure")
+    assert debt.loc["Debt (short term debt + long term debt)", "Value"] == pytest.approx(838.4e6, rel=1e-3)
+    peers = sections.peers(report).tables["peers_values"]
+    assert {"value", "median", "rank", "percentile"} <= set(peers.columns) and (peers["status"] == "ok").all()
 
 
 def test_a_section_is_its_tables_and_shows_itself_as_the_report_does(monkeypatch: pytest.MonkeyPatch) -> None:

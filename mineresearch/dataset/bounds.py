@@ -51,6 +51,9 @@ def _above(low: float, high: float | None) -> Bound:
     return Bound(low, high, False)
 
 
+RULES_VERSION = 2
+"""Bumped whenever a validation rule changes, so that tables validated under older rules are validated again.
+It lives here, beside the bounds, so that the dataset cache can key on it without importing the validator."""
 TRILLION = 1e12
 # unit -> bound. Money within a trillion dollars either way; BTC within the 21 million there will ever be;
 # prices, rates and share counts above zero.

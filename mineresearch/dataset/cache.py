@@ -41,9 +41,8 @@ def content_key(folder: Path) -> str:
 
     from mineresearch import __version__
     from mineresearch.dataset import bounds
-    from mineresearch.dataset.validate import RULES_VERSION
 
-    stamp = f"{__version__}|{pd.__version__}|rules {RULES_VERSION}|{bounds.today().isoformat()}"
+    stamp = f"{__version__}|{pd.__version__}|rules {bounds.RULES_VERSION}|{bounds.today().isoformat()}"
     digest = hashlib.sha256(stamp.encode())
     for name in FILES:
         path = folder / name

@@ -32,8 +32,7 @@ COMPANIES_FILE = "companies.csv"
 FACTS_FILE = "facts.csv"
 NETWORK_FILE = "network_quarterly.csv"
 NETWORK_COLUMNS: list[str] = list(schemas.NETWORK_COLUMNS)
-RULES_VERSION = 2
-"""Bumped whenever a rule changes, so that tables validated under older rules are validated again."""
+RULES_VERSION = bounds.RULES_VERSION
 
 
 @dataclass(frozen=True)

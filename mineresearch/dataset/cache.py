@@ -3,8 +3,9 @@
 Validating a data folder needs pandera and a few hundred milliseconds; a report kernel that starts cold
 pays that on every run. Once a folder's exact bytes have been validated, the tables are pickled under the
 user's cache folder (``$XDG_CACHE_HOME/mineresearch`` or ``~/.cache/mineresearch``; ``MINERESEARCH_CACHE``
-overrides it, ``off`` disables it). A changed byte, package or pandas version means a new key, so a stale
-table is never returned; any problem reading or writing the cache falls back to full validation.
+overrides it, ``off`` disables it). The tables derived from the facts (the chosen values, the
+conflicts) are kept with them. A changed byte, package or pandas version, or dataset code means a new key, so a
+stale table is never returned; any problem reading or writing the cache falls back to full validation.
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ def cache_dir() -> Path | None:
 
 
 def content_key(folder: Path) -> str:
-    """Hash of the data files' bytes, the package, pandas and validation-rule versions, and today's date.
+    """Hash of the data files' bytes, the package, pandas and validation-rule versions, the dataset code, and today.
 
     The date is part of the key because a rule depends on it (no quarter may end after the day the data is
-    read): tables validated yesterday are validated again today.
+    read): tables validated yesterday are validated again today. The dataset code (the modules of
+    ``mineresearch.dataset``, which validate the files and derive the chosen values) is part of it so that a
+    changed rule or selection never serves tables made by the old one, even within one package version.
     """
     import pandas as pd
 
@@ -44,6 +47,8 @@ def content_key(folder: Path) -> str:
 
     stamp = f"{__version__}|{pd.__version__}|rules {bounds.RULES_VERSION}|{bounds.today().isoformat()}"
     digest = hashlib.sha256(stamp.encode())
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.read_bytes())
     for name in FILES:
         path = folder / name
         digest.update(name.encode())

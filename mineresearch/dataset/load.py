@@ -36,10 +36,23 @@ class Dataset:
         network: quarterly network table indexed by period label (empty when not shipped).
     """
 
+    DERIVED: tuple[str, ...] = ("_chosen", "_values", "_conflicts")
+    """The derived tables kept in the disk cache beside the validated ones (all three depend on ``facts`` only)."""
+
     def __init__(self, companies: pd.DataFrame, facts: pd.DataFrame, network: pd.DataFrame) -> None:
         self.companies = companies
         self.facts = facts
         self.network = network
+
+    def derived(self) -> dict[str, pd.DataFrame]:
+        """The tables of :attr:`DERIVED`, computed now if they were not yet."""
+        return {name: getattr(self, name) for name in self.DERIVED}
+
+    def adopt(self, derived: dict[str, pd.DataFrame]) -> None:
+        """Take derived tables computed earlier from the same facts (from the disk cache) instead of computing them."""
+        for name in self.DERIVED:
+            if isinstance(derived.get(name), pd.DataFrame):
+                self.__dict__[name] = derived[name]  # where functools.cached_property keeps its value
 
     @cached_property
     def _chosen(self) -> pd.DataFrame:
@@ -173,7 +186,7 @@ def load_dataset(path: str | Path | None = None) -> Dataset:
     key = (str(folder), _stamp(folder))
     cached = _CACHE.get(key)
     if cached is None:
-        cached = Dataset(*_validated_tables(folder))
+        cached = _open(folder)
         _CACHE.clear()  # keep one dataset: a batch reads one folder
         _CACHE[key] = cached
     return cached
@@ -185,19 +198,22 @@ def loaded(path: str | Path | None = None) -> Dataset | None:
     return _CACHE.get((str(folder), _stamp(folder)))
 
 
-def _validated_tables(folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(companies, facts, network), from the disk cache when these exact files were validated before."""
+def _open(folder: Path) -> Dataset:
+    """The dataset of a folder: from the disk cache when these exact files were validated before, else validated
+    (and its derived tables computed and cached with it)."""
     from mineresearch.dataset import cache as dataset_cache
 
-    cached: Any = dataset_cache.load(folder)
-    if isinstance(cached, tuple) and len(cached) == 3:
-        return cached
+    stored: Any = dataset_cache.load(folder)
+    if isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[3], dict):
+        ds = Dataset(*stored[:3])
+        ds.adopt(stored[3])
+        return ds
     from mineresearch.dataset.validate import validate_folder
 
     tables = validate_folder(folder)
-    result = (tables.companies, tables.facts, tables.network)
-    dataset_cache.store(folder, result)
-    return result
+    ds = Dataset(tables.companies, tables.facts, tables.network)
+    dataset_cache.store(folder, (tables.companies, tables.facts, tables.network, ds.derived()))
+    return ds
 
 
 _CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], Dataset] = {}

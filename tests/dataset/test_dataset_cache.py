@@ -64,3 +64,27 @@ def test_the_catalog_comes_from_a_loaded_dataset_without_reading_the_folder_agai
     assert cat.names["CIFR"] == ds.companies.loc["CIFR", "name"]
     assert cat.periods["CIFR"] == tuple(ds.periods("CIFR"))
     catalog._CACHE.clear()
+
+
+def test_derived_tables_come_from_the_cache_too(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = dataset.load_dataset(data)
+    chosen, conflicts = first.chosen_rows("CIFR"), first.conflicts()
+    dataset._CACHE.clear()
+    refuse = lambda *_: (_ for _ in ()).throw(AssertionError("derived again"))  # noqa: E731
+    monkeypatch.setattr(dataset.selection, "chosen", refuse)
+    monkeypatch.setattr(dataset.selection, "conflicts", refuse)
+    second = dataset.load_dataset(data)
+    pd.testing.assert_frame_equal(second.chosen_rows("CIFR"), chosen)
+    pd.testing.assert_frame_equal(second.conflicts(), conflicts)
+
+
+def test_changed_dataset_code_is_a_new_key(data: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = dataset_cache.content_key(data)
+    real = Path.read_bytes
+
+    def edited(path: Path) -> bytes:
+        content = real(path)
+        return content + b"\n# a changed rule\n" if path.name == "select.py" else content
+
+    monkeypatch.setattr(Path, "read_bytes", edited)
+    assert dataset_cache.content_key(data) != key

@@ -56,21 +56,35 @@ def content_key(folder: Path) -> str:
     return digest.hexdigest()[:32]
 
 
-def load(folder: Path) -> Any | None:
-    """The cached tables for ``folder``'s current content, or None."""
+def code_digest(*packages: str) -> str:
+    """Hash of the source of these subpackages of ``mineresearch`` (``"analysis"``, ``"metrics"``...)."""
+    root = Path(__file__).parent.parent
+    digest = hashlib.sha256()
+    for package in packages:
+        for module in sorted((root / package).glob("*.py")):
+            digest.update(module.name.encode())
+            digest.update(module.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def read(name: str) -> Any | None:
+    """The object cached as ``name`` (``<kind>-<key>``), or None when absent, unreadable or caching is off."""
     where = cache_dir()
     if where is None:
         return None
-    path = where / f"dataset-{content_key(folder)}.pickle"
     try:
-        with path.open("rb") as fh:
-            return pickle.load(fh)  # noqa: S301 - our own file, written by ``store`` below
+        with (where / f"{name}.pickle").open("rb") as fh:
+            return pickle.load(fh)  # noqa: S301 - our own file, written by ``write`` below
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None
 
 
-def store(folder: Path, tables: Any) -> None:
-    """Write validated tables for ``folder``'s current content (atomically; failures are ignored)."""
+KEEP_PER_KIND = 8
+"""Files kept of each kind (the part of a name before the first ``-``); older ones are removed on write."""
+
+
+def write(name: str, value: Any) -> None:
+    """Cache ``value`` as ``name`` (atomically; failures are ignored), keeping the newest files of its kind."""
     where = cache_dir()
     if where is None:
         return
@@ -78,5 +92,19 @@ def store(folder: Path, tables: Any) -> None:
         where.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=where, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, where / f"dataset-{content_key(folder)}.pickle")
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, where / f"{name}.pickle")
+        kind = name.split("-", 1)[0]
+        same = sorted(where.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in same[KEEP_PER_KIND:]:
+            old.unlink(missing_ok=True)
+
+
+def load(folder: Path) -> Any | None:
+    """The cached tables for ``folder``'s current content, or None."""
+    return read(f"dataset-{content_key(folder)}")
+
+
+def store(folder: Path, tables: Any) -> None:
+    """Write validated tables for ``folder``'s current content (atomically; failures are ignored)."""
+    write(f"dataset-{content_key(folder)}", tables)

@@ -43,6 +43,7 @@ class Dataset:
         self.companies = companies
         self.facts = facts
         self.network = network
+        self.content_key: str | None = None  # the disk cache's key of the files it was read from (load_dataset)
 
     def derived(self) -> dict[str, pd.DataFrame]:
         """The tables of :attr:`DERIVED`, computed now if they were not yet."""
@@ -203,16 +204,18 @@ def _open(folder: Path) -> Dataset:
     (and its derived tables computed and cached with it)."""
     from mineresearch.dataset import cache as dataset_cache
 
-    stored: Any = dataset_cache.load(folder)
+    key = dataset_cache.content_key(folder)
+    stored: Any = dataset_cache.read(f"dataset-{key}")
     if isinstance(stored, tuple) and len(stored) == 4 and isinstance(stored[3], dict):
         ds = Dataset(*stored[:3])
         ds.adopt(stored[3])
-        return ds
-    from mineresearch.dataset.validate import validate_folder
+    else:
+        from mineresearch.dataset.validate import validate_folder
 
-    tables = validate_folder(folder)
-    ds = Dataset(tables.companies, tables.facts, tables.network)
-    dataset_cache.store(folder, (tables.companies, tables.facts, tables.network, ds.derived()))
+        tables = validate_folder(folder)
+        ds = Dataset(tables.companies, tables.facts, tables.network)
+        dataset_cache.write(f"dataset-{key}", (tables.companies, tables.facts, tables.network, ds.derived()))
+    ds.content_key = key
     return ds
 
 

@@ -23,19 +23,46 @@ def quarter_peer_values(dataset: Any, period: str) -> pd.DataFrame:
     The cache is keyed by the dataset object's identity and the quarter; ``load_dataset`` returns the same
     object while the data files are unchanged, and a changed folder gives a new object, so a stale entry is
     never read (the entry holds the dataset, so its id cannot be reused while cached). Only the last
-    dataset's entries are kept.
+    dataset's entries are kept. A dataset read from files is also looked up in the disk cache, under its
+    files' key, the quarter and the code that computes the values (:func:`_stored_peer_values`).
     """
     key = (id(dataset), period)
     cached = _CACHE.get(key)
     if cached is None or cached[0] is not dataset:
-        from mineresearch.analysis.summary import company_quarter_summary
-
-        summaries = [company_quarter_summary(dataset, t, period) for t in dataset.tickers(period)]
-        cached = (dataset, peer_values(summaries))
+        cached = (dataset, _stored_peer_values(dataset, period))
         for old in [k for k, v in _CACHE.items() if v[0] is not dataset]:
             del _CACHE[old]
         _CACHE[key] = cached
     return cached[1]
+
+
+def _stored_peer_values(dataset: Any, period: str) -> pd.DataFrame:
+    """The quarter's peer values, from the disk cache when this data and this code computed them before.
+
+    The key covers the data files (``dataset.content_key``), the pandas version and the source of every module
+    the values depend on (dataset, metrics, analysis), so that no change to a figure or to a formula is ever
+    served stale. A dataset built in memory (no key) is always computed.
+    """
+    from mineresearch.analysis.summary import company_quarter_summary
+
+    content = getattr(dataset, "content_key", None)
+    name = ""
+    if isinstance(content, str):
+        import hashlib
+
+        from mineresearch.dataset import cache
+
+        parts = f"{content}|{period}|{pd.__version__}|{cache.code_digest('dataset', 'metrics', 'analysis')}"
+        name = f"peers-{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
+        stored = cache.read(name)
+        if isinstance(stored, pd.DataFrame):
+            return stored
+    values = peer_values([company_quarter_summary(dataset, t, period) for t in dataset.tickers(period)])
+    if name:
+        from mineresearch.dataset import cache
+
+        cache.write(name, values)
+    return values
 
 
 def _value(unit: str, value: float, partial: bool) -> str:

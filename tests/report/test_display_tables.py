@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -127,6 +128,33 @@ def test_quarter_peer_values_are_computed_once_per_dataset_and_quarter(monkeypat
     other = SimpleNamespace(tickers=lambda period: ["CCC"])
     report_peers.quarter_peer_values(other, "2025Q2")
     assert calls == ["AAA", "BBB", "CCC"] and len(report_peers._CACHE) == 1  # only the last dataset is kept
+
+
+def test_quarter_peer_values_come_from_the_disk_cache_only_for_the_same_data_and_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mineresearch.analysis.summary as summary_module
+    from mineresearch.dataset import cache
+    from mineresearch.dataset.load import load_dataset
+    from mineresearch.report import company_peers as report_peers
+
+    monkeypatch.setenv("MINERESEARCH_CACHE", str(tmp_path))
+    ds = load_dataset()
+    assert isinstance(ds.content_key, str)
+    monkeypatch.setattr(report_peers, "_CACHE", {})
+    first = report_peers.quarter_peer_values(ds, "2025Q2")
+    assert len(list(tmp_path.glob("peers-*.pickle"))) == 1
+
+    def refuse(*_: Any) -> Any:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(summary_module, "company_quarter_summary", refuse)
+    monkeypatch.setattr(report_peers, "_CACHE", {})
+    pd.testing.assert_frame_equal(report_peers.quarter_peer_values(ds, "2025Q2"), first)
+    monkeypatch.setattr(report_peers, "_CACHE", {})
+    monkeypatch.setattr(cache, "code_digest", lambda *packages: "a formula changed")
+    with pytest.raises(AssertionError, match="computed again"):
+        report_peers.quarter_peer_values(ds, "2025Q2")
 
 
 def test_sector_peer_table_keeps_the_columns_half_the_companies_disclose() -> None:

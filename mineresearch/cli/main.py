@@ -9,6 +9,7 @@ traceback: bad data, bad parameters, a reports folder that cannot be written or 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import Any
@@ -77,7 +78,35 @@ def _attach() -> None:
     register(cli)
 
 
+FAST_EXIT_ENV = "MINERESEARCH_FAST_EXIT"
+
+
 def main() -> None:
-    """Entry point of the ``mineresearch`` command."""
+    """Entry point of the ``mineresearch`` command.
+
+    When the command is done, the exit handlers run, the output is flushed and the process ends without the
+    interpreter's teardown of every module it imported (a quarter of a second after a report, for nothing:
+    every file is written and closed, every child process stopped by then). ``MINERESEARCH_FAST_EXIT=0``
+    keeps the ordinary exit.
+    """
     _attach()
-    cli(prog_name="mineresearch")
+    try:
+        cli(prog_name="mineresearch")
+    except SystemExit as exc:
+        if os.environ.get(FAST_EXIT_ENV, "1") == "0":
+            raise
+        _exit_now(exc.code)
+
+
+def _exit_now(code: object) -> None:
+    """End the process as ``sys.exit(code)`` would, minus the module teardown."""
+    import atexit
+
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    if not isinstance(code, int) and code is not None:
+        print(code, file=sys.stderr)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)

@@ -118,6 +118,13 @@ def _normal_notebook(path: Path) -> dict[str, Any]:
     return nb
 
 
+def _differences(a: Any, b: Any, where: str = "") -> list[str]:
+    """The paths at which two JSON values differ, with both values (for a readable failure)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return [d for k in sorted(set(a) | set(b)) for d in _differences(a.get(k), b.get(k), f"{where}.{k}")]
+    return [] if a == b else [f"{where}: {a!r} != {b!r}"]
+
+
 def _built_at(html: Path) -> bytes:
     """The build time a report states in its footer (the only part of the page a second build changes)."""
     meta = json.loads(html.with_suffix(".ipynb").read_text(encoding="utf-8"))["metadata"]["mineresearch"]
@@ -135,7 +142,9 @@ def _assert_same_reports(ours: Path, theirs: Path) -> None:
     for rel in files:
         a, b = ours / rel, theirs / rel
         if rel.suffix == ".ipynb":
-            assert _normal_notebook(a) == _normal_notebook(b), rel
+            na, nb = _normal_notebook(a), _normal_notebook(b)
+            assert na["metadata"] == nb["metadata"], (rel, _differences(na["metadata"], nb["metadata"]))
+            assert na == nb, rel
         elif rel.name == "manifest.json":
             ea, eb = (json.loads(p.read_text(encoding="utf-8"))["reports"] for p in (a, b))
             assert {k: (e["status"], e["input_hash"], sorted(e["outputs"])) for k, e in ea.items()} == \

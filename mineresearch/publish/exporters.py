@@ -50,15 +50,22 @@ class ReportPublishPreprocessor(Preprocessor):
     Refuses a notebook that was not run or has a failed cell (:func:`mineresearch.publish.notebook.check_ready`);
     sets the title block and provenance from the notebook's parameters when ``metadata.mineresearch`` is
     absent (plain papermill, JupyterLab); gives every chart that has only a Vega or Vega-Lite spec its static
-    SVG; and puts the report's downloads (CSV per table and chart, one XLSX) in ``resources["outputs"]``,
-    under ``<notebook name>_data/``, with their links in ``resources["mineresearch"]["downloads"]``.
+    SVG; and puts the report's downloads (CSV per table and chart, one XLSX) in ``resources["outputs"]``, with
+    their links in ``resources["mineresearch"]["downloads"]`` (an exporter whose ``writes_downloads`` is False,
+    the PDF's, gets none).
+
+    Where the downloads go follows nbconvert's own rule for output files (``ExtractOutputPreprocessor``): when
+    the caller names a folder for them (``resources["output_files_dir"]``, which ``jupyter nbconvert`` and
+    ``mineresearch report`` set), they go under ``<notebook name>_data/`` beside the page; without one (the
+    Jupyter server's export, whose zip keeps only each output's base name) they lie flat beside the page
+    (:func:`mineresearch.publish.notebook.download_files`). Either way every link resolves.
     """
 
     enabled = True
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Check, complete and collect; the notebook's outputs are changed only to add missing SVGs."""
-        from mineresearch.publish.notebook import check_ready, download_files, metadata_from_parameters
+        from mineresearch.publish.notebook import check_ready, metadata_from_parameters
 
         check_ready(nb)
         if not nb.metadata.get("mineresearch"):
@@ -69,11 +76,19 @@ class ReportPublishPreprocessor(Preprocessor):
             for output in cell.get("outputs", []):
                 if "data" in output and "image/svg+xml" not in output.data:
                     _add_svg(output.data)
+        if getattr(self.parent, "writes_downloads", True):
+            self._collect_downloads(nb, resources)
+        return nb, resources
+
+    @staticmethod
+    def _collect_downloads(nb: NotebookNode, resources: dict[str, Any]) -> None:
+        from mineresearch.publish.notebook import download_files
+
         name = (resources.get("metadata") or {}).get("name") or "report"
-        files, links = download_files(nb, f"{name}_data")
+        folder = f"{name}_data" if resources.get("output_files_dir") is not None else None
+        files, links = download_files(nb, folder)
         resources.setdefault("outputs", {}).update(files)
         resources.setdefault("mineresearch", {})["downloads"] = links
-        return nb, resources
 
 
 def _add_svg(data: dict[str, Any]) -> None:
@@ -220,6 +235,9 @@ class ReportHTMLExporter(HTMLExporter):
         "needs a notebook run with static_charts=False. Default: static SVG."
     ).tag(config=True)
 
+    writes_downloads = True
+    """Whether the export carries the report's downloads (CSV, XLSX) as output files linked from the page."""
+
     def __init__(self, **kwargs: Any) -> None:
         """Create the exporter and register the publish and cleanup preprocessors (see ``HTMLExporter``)."""
         super().__init__(**kwargs)
@@ -269,6 +287,9 @@ class ReportPDFExporter(ReportHTMLExporter):
 
     Each export starts and stops its own browser; a batch should keep one
     :class:`mineresearch.publish.pdf.PdfPrinter` open and print every report's HTML with it instead.
+
+    The PDF carries no downloads (its page does not show their links), so the Jupyter server sends the PDF
+    itself rather than a zip (its zip writer takes the output for text).
     """
 
     export_from_notebook = "Research report (PDF)"
@@ -276,6 +297,7 @@ class ReportPDFExporter(ReportHTMLExporter):
     chromium_path = Unicode(
         None, allow_none=True, help="Chromium executable; default: mineresearch.publish.pdf.find_chromium()"
     ).tag(config=True)
+    writes_downloads = False
 
     @default("file_extension")
     def _file_extension_default(self) -> str:

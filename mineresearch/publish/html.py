@@ -51,8 +51,9 @@ def render_report(nb: nbformat.NotebookNode, name: str = "report") -> tuple[str,
     Raises:
         RenderError: The exporter failed (the message names the exception).
     """
+    resources = {"metadata": {"name": name}, "output_files_dir": f"{name}_data"}
     try:
-        body, resources = html_exporter().from_notebook_node(nb, {"metadata": {"name": name}})
+        body, resources = html_exporter().from_notebook_node(nb, resources)
     except Exception as exc:
         raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
     return str(body), dict(resources.get("outputs") or {})

@@ -198,32 +198,58 @@ def _sheet(name: str, used: set[str]) -> str:
     return sheet
 
 
-def download_files(nb: Any, folder: str) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
-    """The report's downloads: ``{path under folder: bytes}`` and the ``(label, href)`` links to print.
+def download_files(nb: Any, folder: str | None) -> tuple[dict[str, bytes], list[tuple[str, str]]]:
+    """The report's downloads: ``{path relative to the page: bytes}`` and the ``(label, href)`` links to print.
 
     One CSV per table (``<folder>/<table>.csv``), one per chart's data (``<folder>/charts/<chart>.csv``) and
-    a workbook with a sheet per table, the sourced facts used (``facts``) and a ``contents`` sheet.
+    a workbook with a sheet per table, the sourced facts used (``facts``) and a ``contents`` sheet
+    (``<folder>/tables.xlsx``). With ``folder=None`` every file lies flat beside the page instead
+    (``tables.xlsx``, ``<table>.csv``, ``charts-<chart>.csv``), each name used once, for a caller that keeps
+    only base names (the Jupyter server's zip). A link's href is always its file's path.
     """
     tables, captions, charts = collected_tables(nb)
     if not tables and not charts:
         return {}, []
-    files: dict[str, bytes] = {}
-    links: list[tuple[str, str]] = []
     from mineresearch.publish.xlsx import workbook_bytes
 
-    workbook = f"{folder}/tables.xlsx"
+    place = _Placement(folder)
+    files: dict[str, bytes] = {}
+    links: list[tuple[str, str]] = []
     used: set[str] = {"contents"}
     rows = [{"sheet": _sheet(name, used), "table": name, "caption": captions.get(name, ""), "csv": f"{name}.csv"}
             for name in tables]
     contents = pd.DataFrame(rows, columns=["sheet", "table", "caption", "csv"])
     sheets = [("contents", contents), *((row["sheet"], frame) for row, frame in zip(rows, tables.values(),
                                                                                     strict=True))]
+    workbook = place.path("tables.xlsx")
     files[workbook] = workbook_bytes(sheets)
     links.append(("All tables (XLSX)", workbook))
     for name, frame in tables.items():
-        files[f"{folder}/{name}.csv"] = frame.to_csv(index=False).encode()
-        links.append((f"{name} (CSV)", f"{folder}/{name}.csv"))
+        path = place.path(f"{name}.csv")
+        files[path] = frame.to_csv(index=False).encode()
+        links.append((f"{name} (CSV)", path))
     for name, frame in charts.items():
-        files[f"{folder}/charts/{name}.csv"] = frame.to_csv(index=False).encode()
-        links.append((f"{name} data (CSV)", f"{folder}/charts/{name}.csv"))
+        path = place.path(f"{name}.csv", under="charts")
+        files[path] = frame.to_csv(index=False).encode()
+        links.append((f"{name} data (CSV)", path))
     return files, links
+
+
+class _Placement:
+    """Paths of a report's downloads: in a folder (and its ``charts/`` subfolder), or flat with unique names."""
+
+    def __init__(self, folder: str | None) -> None:
+        self.folder = folder
+        self.taken: set[str] = set()
+
+    def path(self, file_name: str, *, under: str = "") -> str:
+        if self.folder is not None:
+            return "/".join(part for part in (self.folder, under, file_name) if part)
+        stem, dot, ext = file_name.rpartition(".")
+        base = f"{under}-{stem}" if under else stem
+        flat, n = f"{base}{dot}{ext}", 1
+        while flat.lower() in self.taken:  # a table named like a chart's flat name: keep both files
+            n += 1
+            flat = f"{base}-{n}{dot}{ext}"
+        self.taken.add(flat.lower())
+        return flat

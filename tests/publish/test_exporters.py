@@ -18,6 +18,7 @@ from mineresearch.publish.exporters import (
     ReportCleanupPreprocessor,
     ReportHTMLExporter,
     ReportPDFExporter,
+    ReportPublishPreprocessor,
     report_header,
     tag_remover,
 )
@@ -221,3 +222,41 @@ def test_numbered_headings_and_marked_cells() -> None:
     assert "mr-num" in cells[1]["class"] and "mr-num" in cells[5]["class"]
     assert "mr-missing" in cells[3]["class"] and "mr-text" in cells[0]["class"]
     assert "mr-num" in soup.select("thead th")[1]["class"]
+
+
+def _notebook_with_downloads() -> nbformat.NotebookNode:
+    """A notebook whose one output carries a table named like a chart's flat file and that chart's data."""
+    import json
+
+    table = json.dumps({"columns": ["metric", "value"], "data": [["BTC produced", 705.0]]})
+    meta = {"mineresearch": {"tables": {"kpis": table, "charts-bridge": table}, "captions": {"kpis": "Key figures"},
+                             "chart_data": {"bridge": json.dumps([{"step": "Revenue", "usd": 1.0}])}}}
+    output = new_output("display_data", data={"text/html": "<p>x</p>"}, metadata=meta)
+    return new_notebook(cells=[new_code_cell("x", outputs=[output], execution_count=1)])
+
+
+def test_downloads_in_a_folder_or_flat_each_link_naming_its_file() -> None:
+    from mineresearch.publish.notebook import download_files
+
+    nb = _notebook_with_downloads()
+    files, links = download_files(nb, "out_data")
+    assert sorted(files) == ["out_data/charts-bridge.csv", "out_data/charts/bridge.csv", "out_data/kpis.csv",
+                             "out_data/tables.xlsx"]
+    flat, flat_links = download_files(nb, None)
+    assert sorted(flat) == ["charts-bridge-2.csv", "charts-bridge.csv", "kpis.csv", "tables.xlsx"]
+    chart = next(h for label, h in flat_links if label == "bridge data (CSV)")
+    assert chart == "charts-bridge-2.csv" and flat[chart] == files["out_data/charts/bridge.csv"]
+    for found, linked in ((files, links), (flat, flat_links)):
+        assert sorted(h for _, h in linked) == sorted(found)
+
+
+def test_exporter_lays_downloads_out_as_the_caller_writes_output_files() -> None:
+    nb = _notebook_with_downloads()
+    nb.metadata["mineresearch"] = {"title": "t", "period": "2025Q2"}
+    _, by_writer = ReportHTMLExporter().from_notebook_node(nb, {"metadata": {"name": "out"},
+                                                                "output_files_dir": "out_files"})
+    _, by_server = ReportHTMLExporter().from_notebook_node(nb, {"metadata": {"name": "out"}})
+    assert "out_data/kpis.csv" in by_writer["outputs"] and "kpis.csv" in by_server["outputs"]
+    assert [h for _, h in by_server["mineresearch"]["downloads"]] == list(by_server["outputs"])
+    _, for_pdf = ReportPublishPreprocessor(parent=ReportPDFExporter()).preprocess(nb, {"metadata": {"name": "out"}})
+    assert not for_pdf.get("outputs")  # a PDF links no downloads, so the Jupyter server sends the PDF itself

@@ -30,6 +30,9 @@ def _formats(value: str) -> tuple[str, ...]:
 RESERVED_PARAMS = ("ticker", "period", "static_charts")
 """Parameters the command line sets itself; ``-p`` may not override them."""
 
+_INTERACTIVE_HELP = ("Draw the HTML's charts with Vega, inlined once in the page (tooltips, no external URL); "
+                     "the PDF still prints static charts. Default: static SVG.")
+
 
 def _chosen_periods(on_file: list[str], periods: tuple[str, ...]) -> list[str]:
     """The quarters named on the command line, each checked: a label, and with figures on file."""
@@ -78,8 +81,9 @@ def _only(value: str | None, known: list[str], chosen: list[str]) -> list[str] |
 @click.option("--engine", default=None, help="papermill engine (default papermill's; mineresearch_warm).")
 @click.option("--scenario", "scenario", default="", metavar="NAME",
               help="Name of the scenario (with -p); default: made from the parameters.")
+@click.option("--interactive-charts", is_flag=True, help=_INTERACTIVE_HELP)
 def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], output: Path,
-               data_path: str | None, engine: str | None, scenario: str) -> None:
+               data_path: str | None, engine: str | None, scenario: str, interactive_charts: bool) -> None:
     """Build one company-quarter report: TICKER PERIOD (e.g. CIFR 2025Q2).
 
     With parameters other than the defaults (-p) the report is a scenario: it is written to
@@ -101,8 +105,8 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
         reserved = [name for name in RESERVED_PARAMS if name in given]
         if reserved:
             raise ParameterError(f"-p {', '.join(reserved)}: set by the command itself (TICKER and PERIOD are its "
-                                 "arguments; report charts are always static)")
-        values = {**given, "ticker": ticker, "period": period, "static_charts": True}
+                                 "arguments; charts are static unless --interactive-charts is given)")
+        values = {**given, "ticker": ticker, "period": period, "static_charts": not interactive_charts}
         folder = data_path or values.get("data_path")
         if folder:
             from mineresearch.dataset.load import load_dataset
@@ -110,7 +114,7 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
             values["data_path"] = str(Path(str(folder)).resolve())
             load_dataset(values["data_path"])  # another folder is validated in full before anything runs
         job = ReportJob(parse_params(ReportParams, values), _formats(fmt),  # type: ignore[arg-type]
-                        scenario_name=scenario)
+                        scenario_name=scenario, interactive_charts=interactive_charts)
         check_job(job)  # an unknown ticker or quarter is refused before the reports folder is touched
         t0 = time.perf_counter()
         with output_lock(output):
@@ -157,9 +161,10 @@ def _record(job: ReportJob, result: ReportResult, output: Path) -> None:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run the reports on a Dask cluster: tcp://HOST:PORT, or 'local' for a LocalCluster "
                    "(needs pip install 'mineresearch[dask]').")
+@click.option("--interactive-charts", is_flag=True, help=_INTERACTIVE_HELP)
 def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, force: bool, fmt: str, output: Path,
               data_path: str | None, only: str | None, no_sector: bool, engine: str,
-              scenarios_file: str | None, scheduler: str | None) -> None:
+              scenarios_file: str | None, scheduler: str | None, interactive_charts: bool) -> None:
     """Build every company report of PERIODS, the sector reports and the index.
 
     The default quarter is the latest one, already ended, in which at least two thirds of the covered companies
@@ -192,7 +197,8 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
             summary = build(chosen, output, formats=formats, jobs=jobs, force=force, data_path=data_path,
                             engine_name=None if engine == "nbclient" else engine, on_plan=ui.on_plan,
                             only=wanted, sector=not no_sector, scenarios=scenarios,
-                            on_event=ui.on_event, on_result=ui.on_result, scheduler=scheduler)
+                            on_event=ui.on_event, on_result=ui.on_result, scheduler=scheduler,
+                            interactive_charts=interactive_charts)
         ui.print_summary(summary, time.perf_counter() - t0)
     except MineResearchError as exc:
         click.echo(f"error: {exc}", err=True)

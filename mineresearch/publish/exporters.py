@@ -121,12 +121,19 @@ class ReportCleanupPreprocessor(Preprocessor):
     any output that has a richer form; code cells left without output. A chart that has only a spec and its
     text fallback is dropped with a warning: its static image is missing (the notebook must enable Altair's
     ``svg`` renderer).
+
+    When the exporter draws interactive charts (``draws_interactive_charts``), each chart's spec becomes a
+    placeholder that the page's inlined Vega draws instead, and the footer's parameters say
+    ``charts=interactive``; on any other page they do not name the chart mode.
     """
 
     enabled = True
+    _interactive = 0  # charts of the notebook being cleaned that were made interactive
+    _static = 0  # and those left as SVG
 
     def preprocess(self, nb: NotebookNode, resources: dict[str, Any]) -> tuple[NotebookNode, dict[str, Any]]:
         """Filter outputs and drop empty code cells, in place; return the notebook."""
+        self._interactive = self._static = 0
         kept = []
         for cell in nb.cells:
             if cell.cell_type == "code":
@@ -135,6 +142,10 @@ class ReportCleanupPreprocessor(Preprocessor):
                     continue
             kept.append(cell)
         nb.cells = kept
+        if getattr(self.parent, "draws_interactive_charts", False) and self._static and not self._interactive:
+            self.log.warning("interactive charts were asked for, but no chart carries a Vega spec (run the "
+                             "notebook with static_charts=False): the page shows static charts")
+        _name_chart_mode(nb, interactive=self._interactive > 0)
         return nb, resources
 
     def _clean(self, outputs: list[NotebookNode]) -> list[NotebookNode]:
@@ -144,7 +155,8 @@ class ReportCleanupPreprocessor(Preprocessor):
                 continue
             if "data" in output:
                 data = output.data
-                if getattr(self.parent, "interactive_charts", False) and _to_vega_html(data):
+                if getattr(self.parent, "draws_interactive_charts", False) and _to_vega_html(data):
+                    self._interactive += 1
                     cleaned.append(output)
                     continue
                 had_chart = any(_CHART_MIMETYPE.match(k) for k in data)
@@ -156,6 +168,7 @@ class ReportCleanupPreprocessor(Preprocessor):
                     self.log.warning("dropped a chart output without a static image (enable the svg renderer)")
                     continue
                 if "image/svg+xml" in data:
+                    self._static += 1
                     found = _SVG_TITLE.search(data["image/svg+xml"])
                     alt = found.group(1).strip() if found else "Chart"
                     output.setdefault("metadata", {})["mineresearch"] = {"alt": alt}
@@ -163,10 +176,29 @@ class ReportCleanupPreprocessor(Preprocessor):
         return cleaned
 
 
+def _name_chart_mode(nb: NotebookNode, *, interactive: bool) -> None:
+    """Say ``charts=interactive`` among the footer's parameters exactly when the page draws interactive charts."""
+    from mineresearch.publish.notebook import CHARTS_PARAMETER
+
+    provenance = (nb.metadata.get("mineresearch") or {}).get("provenance")
+    if not isinstance(provenance, dict):
+        return  # no footer parameters to amend (a notebook without a title block)
+    parameters = dict(provenance.get("parameters") or {})
+    parameters.pop(CHARTS_PARAMETER, None)
+    if interactive:
+        parameters[CHARTS_PARAMETER] = "interactive"
+    provenance["parameters"] = dict(sorted(parameters.items()))
+
+
+# Each chart is drawn as SVG (crisp when the page is printed from a browser), with tooltips; a chart that cannot
+# be drawn says so in its box rather than staying blank.
 _VEGA_INIT = """<script>
 document.querySelectorAll(".mr-vega").forEach(function (el) {
+  var view = el.querySelector(".mr-vega-view");
   var spec = JSON.parse(el.querySelector("script[type='application/json']").textContent);
-  vegaEmbed(el.querySelector(".mr-vega-view"), spec, {actions: false, tooltip: true}).catch(function () {});
+  vegaEmbed(view, spec, {actions: false, tooltip: true, renderer: "svg"}).catch(function (err) {
+    view.textContent = "This chart could not be drawn: " + err;
+  });
 });
 </script>"""
 
@@ -175,14 +207,14 @@ def _to_vega_html(data: dict[str, Any]) -> bool:
     """Replace a chart's MIME bundle by a placeholder the page's inlined Vega draws (False: not a chart)."""
     import json
 
-    from mineresearch.report.charts.render import to_vega
+    from mineresearch.report.charts.render import to_vega, with_tooltips
 
     key = next((k for k in data if _CHART_MIMETYPE.match(k)), None)
     if key is None or not isinstance(data[key], Mapping):
         return False
     spec = dict(data[key])
     if ".vegalite." in key:
-        spec = to_vega(spec)
+        spec = to_vega(with_tooltips(spec))
     text = json.dumps(spec).replace("</", "<\\/")
     for k in list(data):
         del data[k]
@@ -232,11 +264,16 @@ class ReportHTMLExporter(HTMLExporter):
 
     interactive_charts = Bool(
         False, help="Interactive charts: the Vega bundle inlined once in the page (still no external URL); "
-        "needs a notebook run with static_charts=False. Default: static SVG."
+        "needs a notebook run with static_charts=False. Default: static SVG. The PDF exporter ignores it."
     ).tag(config=True)
 
     writes_downloads = True
     """Whether the export carries the report's downloads (CSV, XLSX) as output files linked from the page."""
+
+    @property
+    def draws_interactive_charts(self) -> bool:
+        """Whether this export draws charts with Vega in the page (never for print: see the PDF exporter)."""
+        return bool(self.interactive_charts)
 
     def __init__(self, **kwargs: Any) -> None:
         """Create the exporter and register the publish and cleanup preprocessors (see ``HTMLExporter``)."""
@@ -277,7 +314,7 @@ class ReportHTMLExporter(HTMLExporter):
         except NotReadyError as exc:
             raise ValueError(f"cannot publish this notebook as a report: {exc}") from None
         html = polish_html(html)
-        if self.interactive_charts:
+        if self.draws_interactive_charts:
             html = _inline_vega(html)
         return html, resources
 
@@ -288,8 +325,9 @@ class ReportPDFExporter(ReportHTMLExporter):
     Each export starts and stops its own browser; a batch should keep one
     :class:`mineresearch.publish.pdf.PdfPrinter` open and print every report's HTML with it instead.
 
-    The PDF carries no downloads (its page does not show their links), so the Jupyter server sends the PDF
-    itself rather than a zip (its zip writer takes the output for text).
+    Charts are printed as their static SVG whatever ``interactive_charts`` says (a script-drawn chart may not
+    be drawn yet when the page prints). The PDF carries no downloads (its page does not show their links), so
+    the Jupyter server sends the PDF itself rather than a zip (its zip writer takes the output for text).
     """
 
     export_from_notebook = "Research report (PDF)"
@@ -298,6 +336,11 @@ class ReportPDFExporter(ReportHTMLExporter):
         None, allow_none=True, help="Chromium executable; default: mineresearch.publish.pdf.find_chromium()"
     ).tag(config=True)
     writes_downloads = False
+
+    @property
+    def draws_interactive_charts(self) -> bool:
+        """Never: a printed page shows each chart's static SVG."""
+        return False
 
     @default("file_extension")
     def _file_extension_default(self) -> str:

@@ -15,13 +15,14 @@ if TYPE_CHECKING:
 _EXPORTERS: dict[str, Any] = {}
 
 
-def html_exporter() -> Any:
-    """This process's one :class:`mineresearch.publish.exporters.ReportHTMLExporter`."""
-    if "html" not in _EXPORTERS:
+def html_exporter(*, interactive_charts: bool = False) -> Any:
+    """This process's one :class:`mineresearch.publish.exporters.ReportHTMLExporter` for a chart mode."""
+    key = "interactive" if interactive_charts else "html"
+    if key not in _EXPORTERS:
         from mineresearch.publish.exporters import ReportHTMLExporter
 
-        _EXPORTERS["html"] = ReportHTMLExporter()
-    return _EXPORTERS["html"]
+        _EXPORTERS[key] = ReportHTMLExporter(interactive_charts=interactive_charts)
+    return _EXPORTERS[key]
 
 
 def warm_html_exporter() -> None:
@@ -45,15 +46,22 @@ def render_html(nb: nbformat.NotebookNode) -> str:
     return render_report(nb)[0]
 
 
-def render_report(nb: nbformat.NotebookNode, name: str = "report") -> tuple[str, dict[str, bytes]]:
+def render_report(nb: nbformat.NotebookNode, name: str = "report", *, interactive_charts: bool = False
+                  ) -> tuple[str, dict[str, bytes]]:
     """The report page and its downloads (``{"<name>_data/<file>": bytes}``, linked from the page).
+
+    Args:
+        nb: the executed report notebook.
+        name: the page's file stem (its downloads folder is ``<name>_data``).
+        interactive_charts: draw the charts with the inlined Vega bundle (the notebook must carry their
+            specs: run with ``static_charts=False``); default: static SVG.
 
     Raises:
         RenderError: The exporter failed (the message names the exception).
     """
     resources = {"metadata": {"name": name}, "output_files_dir": f"{name}_data"}
     try:
-        body, resources = html_exporter().from_notebook_node(nb, resources)
+        body, resources = html_exporter(interactive_charts=interactive_charts).from_notebook_node(nb, resources)
     except Exception as exc:
         raise RenderError(f"HTML rendering failed: {type(exc).__name__}: {exc}") from exc
     return str(body), dict(resources.get("outputs") or {})

@@ -52,8 +52,16 @@ def non_default(params: Any) -> dict[str, Any]:
             if k not in skip and v != defaults.notebook_parameters().get(k)}
 
 
-def title_metadata(params: Any, *, scenario: str = "") -> dict[str, Any]:
-    """The title block and provenance a report prints (``metadata.mineresearch``)."""
+CHARTS_PARAMETER = "charts"
+"""The footer's and the provenance's parameter naming the chart mode; present only as ``interactive``."""
+
+
+def title_metadata(params: Any, *, scenario: str = "", interactive_charts: bool = False) -> dict[str, Any]:
+    """The title block and provenance a report prints (``metadata.mineresearch``).
+
+    With ``interactive_charts`` the provenance's parameters say ``charts: interactive`` (a static report's
+    do not name the chart mode); the exporter keeps that word only on a page whose charts it drew interactive.
+    """
     from mineresearch.dataset.catalog import read_catalog
     from mineresearch.dataset.periods import quarter_end
     from mineresearch.report.params import ReportParams
@@ -73,7 +81,10 @@ def title_metadata(params: Any, *, scenario: str = "") -> dict[str, Any]:
     if changed:
         meta["scenario"] = scenario or scenario_slug(params)
         meta["subtitle"] += ", scenario: " + ", ".join(f"{k} = {_text(v)}" for k, v in changed.items())
-    shown = {k: v for k, v in sorted(params.notebook_parameters().items()) if k not in {"data_path", "static_charts"}}
+    shown = {k: v for k, v in params.notebook_parameters().items() if k not in {"data_path", "static_charts"}}
+    if interactive_charts:
+        shown[CHARTS_PARAMETER] = "interactive"
+    shown = dict(sorted(shown.items()))
     meta["provenance"] = {
         "package_version": __version__, "dataset_fingerprint": dataset_fingerprint(params.data_path),
         "parameters": shown, "built_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

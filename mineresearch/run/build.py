@@ -41,26 +41,31 @@ def plan(
     only: Iterable[str] | None = None,
     sector: bool = True,
     scenarios: Sequence[Scenario] = (),
+    interactive_charts: bool = False,
 ) -> list[ReportJob]:
     """Every company with figures for each period, then the period's sector report, then the scenarios.
 
     ``only`` restricts the companies: ``TICKER`` (in every period) or ``TICKER:PERIOD`` (in that one).
     Each scenario adds a report per company it names (all the period's companies when it names none).
+    With ``interactive_charts`` every report's HTML draws its charts with Vega (its notebook keeps the specs).
     """
     from mineresearch.dataset.load import load_dataset
 
     ds = load_dataset(data_path)
     wanted = {t.strip().upper() for t in only} if only else None
+    static = not interactive_charts  # an interactive page needs the notebook's chart specs
     jobs: list[ReportJob] = []
     for period in periods:
         tickers = [t for t in ds.tickers(period) if wanted is None or t in wanted or f"{t}:{period}" in wanted]
-        jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=True),
-                           formats) for t in tickers]
+        jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=static),
+                           formats, interactive_charts=interactive_charts) for t in tickers]
         if tickers and sector:
-            jobs.append(ReportJob(SectorParams(period=period, data_path=data_path, static_charts=True), formats))
+            jobs.append(ReportJob(SectorParams(period=period, data_path=data_path, static_charts=static), formats,
+                                  interactive_charts=interactive_charts))
         for sc in scenarios:
-            jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=True,
-                                            **sc.params), formats, scenario_name=sc.name)
+            jobs += [ReportJob(ReportParams(ticker=t, period=period, data_path=data_path, static_charts=static,
+                                            **sc.params), formats, scenario_name=sc.name,
+                               interactive_charts=interactive_charts)
                      for t in tickers if not sc.tickers or t in sc.tickers]
     return jobs
 
@@ -100,6 +105,7 @@ def build(
     on_event: Callable[[str, str], None] | None = None,
     on_result: Callable[[ReportResult], None] | None = None,
     scheduler: str | None = None,
+    interactive_charts: bool = False,
 ) -> BuildSummary:
     """Build the reports of ``periods`` into ``root``; unchanged reports are skipped unless ``force``.
 
@@ -115,6 +121,10 @@ def build(
 
     ``scheduler`` (a Dask scheduler address, or ``local``) runs the reports on Dask workers instead of the
     local pool (:mod:`mineresearch.run.dask_build`); the reports are the same.
+
+    ``interactive_charts`` makes every report's HTML draw its charts with the inlined Vega bundle (tooltips on,
+    no external URL); the PDFs still print the static charts. The chart mode is part of each report's input
+    hash, so switching it rebuilds the reports rather than skipping them.
     """
     use_report_preload()  # the warm kernels preload the report code (data handed to mineresearch.fast)
     from mineresearch.run.output_lock import output_lock
@@ -122,7 +132,7 @@ def build(
     with output_lock(Path(root)):
         return _build(periods, root, formats=formats, jobs=jobs, force=force, data_path=data_path,
                       engine_name=engine_name, only=only, sector=sector, scenarios=scenarios, scheduler=scheduler,
-                      on_plan=on_plan, on_event=on_event, on_result=on_result)
+                      on_plan=on_plan, on_event=on_event, on_result=on_result, interactive_charts=interactive_charts)
 
 
 def _build(
@@ -141,12 +151,14 @@ def _build(
     on_plan: Callable[[list[ReportJob]], None] | None,
     on_event: Callable[[str, str], None] | None,
     on_result: Callable[[ReportResult], None] | None,
+    interactive_charts: bool,
 ) -> BuildSummary:
     from mineresearch.run.index_page import write_index
     from mineresearch.run.pool import run_pool
 
     root = Path(root)
-    todo = plan(periods, formats=formats, data_path=data_path, only=only, sector=sector, scenarios=scenarios)
+    todo = plan(periods, formats=formats, data_path=data_path, only=only, sector=sector, scenarios=scenarios,
+                interactive_charts=interactive_charts)
     if on_plan:
         on_plan(todo)
     manifest = Manifest(root)

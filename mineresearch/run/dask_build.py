@@ -163,11 +163,11 @@ class _Finisher(_Printing):
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
             if "pdf" in job.formats:
-                if "html" in temps:
-                    staged.print_source = temps["html"]
-                elif remote.print_html is not None:
+                if remote.print_html is not None:  # the static page of an interactive report, or no HTML asked
                     staged.print_source = folder / f".{job.stem}.dask-{tag}.print.tmp.html"
-                    staged.print_source.write_bytes(remote.print_html)
+                    staged.print_source.write_bytes(swap_root(remote.print_html, remote.worker_root, str(self.root)))
+                elif "html" in temps:
+                    staged.print_source = temps["html"]
         except BaseException:
             staged.discard()
             raise

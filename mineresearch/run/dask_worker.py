@@ -35,8 +35,9 @@ class RemoteReport:
     """A report executed and rendered on a worker: file contents instead of paths.
 
     ``files`` maps a format (``ipynb``, ``html``) to its bytes; ``print_html`` is the page to print when
-    a PDF is wanted without an HTML file. ``worker_root`` is the temporary reports folder the worker
-    used, so that the build process can put its own folder back where the worker's path was recorded.
+    a PDF is wanted and the HTML file is not that page (none asked for, or its charts are interactive).
+    ``worker_root`` is the temporary reports folder the worker used, so that the build process can put its
+    own folder back where the worker's path was recorded.
     """
 
     job: ReportJob
@@ -179,8 +180,8 @@ def stage_remote(job: ReportJob, input_hash: str | None, expected: dict[str, str
                                  failed.read_bytes() if failed.is_file() else None, str(root))
         files = {fmt: path.read_bytes() for fmt, path in staged.temps.items()}
         print_html = None
-        if staged.print_source is not None and "html" not in files:
-            print_html = staged.print_source.read_bytes()
+        if staged.print_source is not None and staged.print_source != staged.temps.get("html"):
+            print_html = staged.print_source.read_bytes()  # no HTML asked for, or an interactive one
         downloads: dict[str, bytes] = {}
         if staged.data_dir is not None and staged.data_dir.is_dir():
             downloads = {p.relative_to(staged.data_dir).as_posix(): p.read_bytes()

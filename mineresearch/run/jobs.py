@@ -22,6 +22,17 @@ class ReportJob:
     formats: tuple[str, ...] = ("html", "pdf")
     notebook_path: Path | None = None  # another notebook with the same parameters (default: the packaged one)
     scenario_name: str = ""  # a name for a scenario (default: made from the non-default parameters)
+    interactive_charts: bool = False  # the HTML draws its charts with the inlined Vega bundle (the PDF stays static)
+
+    def __post_init__(self) -> None:
+        if self.interactive_charts and self.params.static_charts:
+            raise ValueError("interactive charts need the notebook run with static_charts=False "
+                             "(a static notebook carries no chart specs to draw)")
+
+    @property
+    def charts(self) -> Literal["static", "interactive"]:
+        """How the report's HTML shows charts (part of the job's identity: see the manifest's input hash)."""
+        return "interactive" if self.interactive_charts else "static"
 
     @property
     def scenario(self) -> str:

@@ -1,7 +1,7 @@
 """The build manifest: one entry per report, keyed by a hash of everything that shapes it.
 
-The input hash covers the notebook, the parameters, the data files, the template, the package version and
-the package's own source, so a report whose inputs have not changed is skipped. The manifest also records
+The input hash covers the notebook, the parameters, the chart mode, the data files, the template, the package
+version and the package's own source, so a report whose inputs have not changed is skipped. The manifest also records
 status and timings per report (``reports/manifest.json``).
 """
 
@@ -43,11 +43,16 @@ def shared_inputs_hash(data_path: str | None) -> str:
 
 
 def job_hash(job: ReportJob, shared: str) -> str:
-    """Hash of one report's inputs: the shared hash, its notebook and its parameters and formats."""
+    """Hash of one report's inputs: the shared hash, its notebook, its parameters, formats and chart mode.
+
+    The chart mode counts on its own: an interactive and a static build of a report never take each other's
+    files for up to date.
+    """
     digest = hashlib.sha256(shared.encode())
     digest.update(job.notebook.read_bytes())
     digest.update(json.dumps(job.params.notebook_parameters(), sort_keys=True).encode())
     digest.update(",".join(job.formats).encode())
+    digest.update(f"charts={job.charts}".encode())
     return digest.hexdigest()
 
 

@@ -52,7 +52,7 @@ def title_metadata(job: ReportJob) -> dict[str, Any]:
     """The title block the template prints (company, quarter, data as-of, generated date) and provenance."""
     from mineresearch.publish.notebook import title_metadata as metadata
 
-    return metadata(job.params, scenario=job.scenario)
+    return metadata(job.params, scenario=job.scenario, interactive_charts=job.interactive_charts)
 
 
 def _source_notebook(job: ReportJob) -> nbformat.NotebookNode:
@@ -144,7 +144,6 @@ def stage_report(
     # imports the rendering stack and compiles the template (mineresearch.run.kernel_prestart).
     kernel = _prestart(job) if engine_name is None else None
     from mineresearch.publish.exporters import report_header
-    from mineresearch.publish.html import render_report
 
     folder = job.out_dir(output_root)
     folder.mkdir(parents=True, exist_ok=True)
@@ -166,23 +165,42 @@ def stage_report(
         staged.provenance = dict(nb.metadata.get("mineresearch", {}).get("provenance", {}))
         if "html" in job.formats or "pdf" in job.formats:
             t1 = time.perf_counter()
-            html_path = temps.get("html", folder / f".{job.stem}.{token}.print.tmp.html")
-            if "pdf" in job.formats:
-                staged.print_source = html_path
-            html, downloads = render_report(nb, job.stem)
-            html_path.write_text(html, encoding="utf-8")
-            if downloads:
-                staged.data_dir = folder / f".{job.stem}.{token}.tmp.data"
-                shutil.rmtree(staged.data_dir, ignore_errors=True)
-                for rel, content in downloads.items():
-                    target = staged.data_dir / Path(rel).relative_to(f"{job.stem}_data")
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(content)
+            _render_pages(staged, nb, folder / f".{job.stem}.{token}")
             staged.seconds["html"] = time.perf_counter() - t1
     except BaseException:
         staged.discard()
         raise
     return staged
+
+
+def _render_pages(staged: StagedReport, nb: nbformat.NotebookNode, scratch: Path) -> None:
+    """Render the report's page (``temps["html"]``), the page to print and the downloads, beside the report.
+
+    The PDF is printed from a static page: the report's own page when its charts are static, else a second
+    rendering of the same notebook with each chart's SVG (``<scratch>.print.tmp.html``), so the PDF of an
+    interactive report is the PDF of its static one.
+    """
+    from mineresearch.publish.html import render_report
+
+    job, temps = staged.job, staged.temps
+    interactive = job.interactive_charts and "html" in temps
+    html, downloads = render_report(nb, job.stem, interactive_charts=interactive)
+    if "html" in temps:
+        temps["html"].write_text(html, encoding="utf-8")
+    if "pdf" in job.formats:
+        if "html" in temps and not interactive:
+            staged.print_source = temps["html"]
+        else:
+            staged.print_source = scratch.with_name(f"{scratch.name}.print.tmp.html")
+            printable = render_report(nb, job.stem)[0] if interactive else html
+            staged.print_source.write_text(printable, encoding="utf-8")
+    if downloads:
+        staged.data_dir = scratch.with_name(f"{scratch.name}.tmp.data")
+        shutil.rmtree(staged.data_dir, ignore_errors=True)
+        for rel, content in downloads.items():
+            target = staged.data_dir / Path(rel).relative_to(f"{job.stem}_data")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
 
 def _prestart(job: ReportJob) -> PrestartedKernel | None:

@@ -46,3 +46,48 @@ def test_every_chart_is_drawn_offline(report_html: Path) -> None:
     assert tables_overflow == 0
     assert len(headings) == 11
     assert blocked == []  # the page asked for nothing outside the file
+
+
+@pytest.fixture(scope="module")
+def interactive_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    job = ReportJob(ReportParams(ticker="MARA", period="2025Q2", static_charts=False), ("html",),
+                    interactive_charts=True)
+    return Path(run_report(job, tmp_path_factory.mktemp("interactive")).outputs["html"])
+
+
+_VIEWS_DRAWN = ("() => Array.from(document.querySelectorAll('.mr-vega-view'))"
+                ".every(v => v.querySelector('svg.marks, canvas.marks') || v.textContent.trim())")
+
+
+def _tooltip_over(page: object, index: int) -> bool:
+    """Move the mouse over chart ``index`` in a grid until Vega's tooltip shows."""
+    x, y, w, h = page.evaluate(  # type: ignore[attr-defined]
+        f"() => {{ const r = document.querySelectorAll('.mr-vega-view svg.marks')[{index}].getBoundingClientRect();"
+        " return [r.x, r.y, r.width, r.height]; }")
+    for i in range(1, 20):
+        for j in range(1, 12):
+            page.mouse.move(x + w * i / 20, y + h * j / 12)  # type: ignore[attr-defined]
+            if page.evaluate("() => !!document.querySelector('#vg-tooltip-element.visible')"):  # type: ignore[attr-defined]
+                return True
+    return False
+
+
+def test_interactive_charts_draw_offline_with_tooltips(interactive_html: Path) -> None:
+    with PdfPrinter() as printer, printer.loaded_page(interactive_html) as page:
+        page.wait_for_function(_VIEWS_DRAWN, timeout=20_000)
+        views = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.mr-vega.mr-chart'), c => {"
+            " const v = c.querySelector('.mr-vega-view'); const g = v.querySelector('svg.marks, canvas.marks');"
+            " return [!!g, g ? g.getBoundingClientRect().width : 0, g ? g.getBoundingClientRect().height : 0,"
+            " v.innerText.trim()]; })")
+        page.locator(".mr-vega-view svg.marks").first.scroll_into_view_if_needed()
+        tooltip = _tooltip_over(page, 0)
+        blocked = list(printer.blocked_urls)
+    static_outputs = sum(1 for c in nbformat.read(interactive_html.with_suffix(".ipynb"), as_version=4).cells
+                         for o in c.get("outputs", []) if "image/svg+xml" in o.get("data", {}))
+    assert len(views) >= 4 and len(views) == static_outputs, "every chart output is an interactive view"
+    for drawn, width, height, text in views:
+        assert drawn and width > 200 and height > 100, (width, height)
+        assert "could not be drawn" not in text and "Error" not in text
+    assert tooltip, "no tooltip over the first chart"
+    assert blocked == []  # the page, its Vega bundle included, asked for nothing outside the file

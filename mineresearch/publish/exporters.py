@@ -227,10 +227,51 @@ def _inline_vega(html: str) -> str:
     """Inline vl-convert's Vega bundle once, before ``</body>``, when the page has interactive charts."""
     if 'class="mr-vega' not in html:
         return html
-    from mineresearch.report.charts.render import javascript_bundle
-
-    bundle = javascript_bundle().replace("</script", "<\\/script")
+    bundle = vega_bundle().replace("</script", "<\\/script")
     return html.replace("</body>", f"<script>{bundle}</script>{_VEGA_INIT}</body>", 1)
+
+
+def vega_bundle() -> str:
+    """Vega, Vega-Lite and Vega-Embed as one script (vl-convert's bundle), kept on disk once built.
+
+    Building the bundle costs vl-convert about a second in each process; it is kept beside the other caches
+    (:func:`mineresearch.dataset.cache.cache_dir`), keyed by the vl-convert and Vega-Lite versions, and
+    built afresh when caching is off or the file cannot be read.
+    """
+    import vl_convert
+
+    from mineresearch.dataset.cache import cache_dir
+    from mineresearch.report.charts.render import _vl_version, javascript_bundle
+
+    where, version = cache_dir(), getattr(vl_convert, "__version__", None)
+    path = where / f"vega-bundle-{version}-vl{_vl_version()}.js" if where is not None and version else None
+    if path is not None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    bundle = javascript_bundle()
+    if path is not None:
+        _keep(path, bundle)
+    return bundle
+
+
+def _keep(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all (a temporary file, then a rename); failures are ignored."""
+    import contextlib
+    import os
+
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 class ReportHTMLExporter(HTMLExporter):

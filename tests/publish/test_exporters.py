@@ -260,3 +260,18 @@ def test_exporter_lays_downloads_out_as_the_caller_writes_output_files() -> None
     assert [h for _, h in by_server["mineresearch"]["downloads"]] == list(by_server["outputs"])
     _, for_pdf = ReportPublishPreprocessor(parent=ReportPDFExporter()).preprocess(nb, {"metadata": {"name": "out"}})
     assert not for_pdf.get("outputs")  # a PDF links no downloads, so the Jupyter server sends the PDF itself
+
+
+def test_vega_bundle_is_built_once_then_read_from_the_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from mineresearch.publish.exporters import vega_bundle
+    from mineresearch.report.charts.render import javascript_bundle
+
+    monkeypatch.setenv("MINERESEARCH_CACHE", str(tmp_path))
+    built = vega_bundle()
+    kept = list(tmp_path.glob("vega-bundle-*.js"))
+    assert built == javascript_bundle() and len(kept) == 1 and kept[0].read_text(encoding="utf-8") == built
+    kept[0].write_text("window.vegaEmbed=1;", encoding="utf-8")  # what is on disk is what a page gets
+    assert vega_bundle() == "window.vegaEmbed=1;"
+    monkeypatch.setenv("MINERESEARCH_CACHE", "off")
+    assert vega_bundle() == built
+    assert [p.name for p in tmp_path.iterdir()] == [kept[0].name]  # no temporary file left behind

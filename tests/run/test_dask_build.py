@@ -174,6 +174,41 @@ def test_identity_checks_version_and_dataset(tmp_path: Path) -> None:
     assert swap_root(b'{"p": "/w/tmp/x"}', "/w/tmp", "reports") == b'{"p": "reports/x"}'
 
 
+def test_the_page_printed_for_an_interactive_report_travels_beside_its_html(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A worker sends the static page to print with an interactive report; the build prints that page."""
+    from mineresearch.report.params import ReportParams
+    from mineresearch.run import runner
+    from mineresearch.run.dask_build import _Finisher
+    from mineresearch.run.dask_worker import stage_remote
+    from mineresearch.run.jobs import ReportJob
+
+    job = ReportJob(ReportParams(ticker="MARA", period="2025Q2", static_charts=False), ("html", "pdf"),
+                    interactive_charts=True)
+
+    def staged(job: ReportJob, root: Path, **_: Any) -> runner.StagedReport:
+        folder = job.out_dir(root)
+        folder.mkdir(parents=True)
+        temps = {"ipynb": folder / "nb.tmp.ipynb", "html": folder / "page.tmp.html"}
+        temps["ipynb"].write_text("{}")
+        temps["html"].write_text("interactive page")
+        (folder / "print.tmp.html").write_text("static page")
+        return runner.StagedReport(job, root, temps, folder / "print.tmp.html", "MARA · 2025Q2")
+
+    monkeypatch.setattr(runner, "stage_report", staged)
+    remote = stage_remote(job, None)
+    assert remote.files["html"] == b"interactive page" and remote.print_html == b"static page"  # type: ignore[union-attr]
+    finisher = _Finisher(tmp_path / "reports", wanted_pdf=False)
+    try:
+        local = finisher._stage(remote)
+        assert local.print_source is not None and local.print_source.read_text() == "static page"
+        assert local.temps["html"].read_text() == "interactive page"
+        local.discard()
+    finally:
+        finisher.close()
+
+
 class _FakeClient:
     def __init__(self, found: dict[str, dict[str, str]]) -> None:
         self.found = found

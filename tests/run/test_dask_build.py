@@ -107,8 +107,10 @@ def _normal_notebook(path: Path) -> dict[str, Any]:
     nb = json.loads(path.read_text(encoding="utf-8"))
     for key in ("start_time", "end_time", "duration", "output_path"):  # output_path: a unique temporary name
         nb["metadata"]["papermill"].pop(key, None)
-    nb["metadata"].get("mineresearch", {}).pop("generated", None)
-    nb["metadata"].get("mineresearch", {}).get("provenance", {}).pop("built_at", None)  # the build's time
+    source = nb["metadata"]["papermill"].get("input_path")  # papermill records the notebook object it was given
+    for meta in (nb["metadata"], source["metadata"] if isinstance(source, dict) else {}):
+        meta.get("mineresearch", {}).pop("generated", None)
+        meta.get("mineresearch", {}).get("provenance", {}).pop("built_at", None)  # the build's time
     for cell in nb["cells"]:
         cell["metadata"].pop("execution", None)  # nbclient's timestamps of the cell's messages
         for key in ("start_time", "end_time", "duration"):

@@ -342,3 +342,22 @@ def test_builders_pass_channel_objects_not_shorthand_strings(monkeypatch: pytest
     monkeypatch.setattr(schemapi._FromDict, "__init__", counting)
     _specs()
     assert conversions == []
+
+
+def test_interactive_tooltips_name_the_figures_not_the_drawing() -> None:
+    import altair as alt
+
+    from mineresearch.report.charts.render import with_tooltips
+
+    rows = pd.DataFrame({"period": ["2025Q1"], "start_musd": [0.0], "end_musd": [5.0], "colour": ["#b23a48"],
+                         "net_income_musd": [5.0]})
+    bars = alt.Chart(rows).mark_bar().encode(y="period:N", x="start_musd:Q", x2="end_musd:Q",
+                                             color=alt.Color("colour:N", scale=None))
+    points = alt.Chart(rows).mark_point().encode(x="period:N", y=alt.Y("net_income_musd:Q", title=None))
+    own = alt.Chart(rows).mark_bar().encode(x="period:N", tooltip=[alt.Tooltip("end_musd:Q", title="Level")])
+    spec = with_tooltips(alt.vconcat(alt.layer(bars, points), own).to_dict(validate=False))
+    layer, mine = spec["vconcat"][0]["layer"], spec["vconcat"][1]
+    titles = [[t["title"] for t in unit["encoding"]["tooltip"]] for unit in layer]
+    assert [sorted(t) for t in titles] == [["Quarter", "Start (USD millions)"],  # no literal colour, no x2
+                                           ["Net income (USD millions)", "Quarter"]]
+    assert mine["encoding"]["tooltip"] == [{"field": "end_musd", "type": "quantitative", "title": "Level"}]

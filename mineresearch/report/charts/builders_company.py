@@ -118,6 +118,8 @@ def margin_waterfall_chart(df: pd.DataFrame, *, title: str | None = None, source
         x=alt.X("start_musd:Q", title="USD millions", axis=alt.Axis(format="$,.0f", tickCount=6)),
         x2=alt.X2("end_musd:Q"),
         color=alt.Color("colour:N", scale=None),
+        tooltip=[alt.Tooltip("step:N", title="Step"), alt.Tooltip("label:N", title="Amount"),
+                 alt.Tooltip("end_musd:Q", title="Running total (USD millions)", format="$,.1f")],
     )
     labels = base.mark_text(align="left", dx=4, fontSize=theme.LABEL_SIZE - 1).encode(
         x=alt.X("label_at:Q"), text=alt.Text("label:N")

@@ -69,17 +69,66 @@ TOOLTIP_MARKS = ("bar", "rect", "point", "circle", "square", "area", "line", "ti
 
 
 def with_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
-    """The Vega-Lite spec with tooltips (the encoded fields) on its data marks, for interactive views only.
+    """The Vega-Lite spec with tooltips on its data marks, for interactive views only.
 
-    Text and rules (labels, source lines, reference lines) get none: a tooltip there repeats what is written.
+    A mark's tooltip lists its encoded fields with their titles, except a colour given literally (a scale of
+    None: the colour is the tooltip's own) and the end of a range (``x2``/``y2``), unless the builder wrote
+    its own ``tooltip`` encoding. Text and rules (labels, source lines, reference lines) get none: a tooltip
+    there repeats what is written.
     """
-    out = dict(spec)
+    out = _with_unit_tooltips(spec)
     config = dict(out.get("config") or {})
     for mark in TOOLTIP_MARKS:
         settings = dict(config.get(mark) or {})
         settings.setdefault("tooltip", {"content": "encoding"})
         config[mark] = settings
     out["config"] = config
+    return out
+
+
+_COMPOSED = ("layer", "vconcat", "hconcat", "concat")
+_NOT_IN_TOOLTIP = ("x2", "y2", "tooltip", "text", "detail", "order", "href", "description")
+
+
+def _field_title(field: str) -> str:
+    """A readable name for a data column without a title (``net_income_musd`` -> ``Net income (USD millions)``)."""
+    if field == "period":
+        return "Quarter"
+    units = {"_musd": " (USD millions)", "_usd": " (USD)", "_pct": " (%)", "_ehs": " (EH/s)", "_btc": " (BTC)"}
+    text = field
+    for suffix, unit in units.items():
+        if text.endswith(suffix):
+            text = text[: -len(suffix)] + unit
+            break
+    text = text.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _with_unit_tooltips(spec: dict[str, Any]) -> dict[str, Any]:
+    out = dict(spec)
+    for key in _COMPOSED:
+        if isinstance(out.get(key), list):
+            out[key] = [_with_unit_tooltips(part) if isinstance(part, dict) else part for part in out[key]]
+    if isinstance(out.get("spec"), dict):  # facet or repeat
+        out["spec"] = _with_unit_tooltips(out["spec"])
+    mark = out.get("mark")
+    kind = mark.get("type") if isinstance(mark, dict) else mark
+    encoding = out.get("encoding")
+    if kind in TOOLTIP_MARKS and isinstance(encoding, dict) and "tooltip" not in encoding:
+        fields = []
+        for channel, enc in encoding.items():
+            if channel in _NOT_IN_TOOLTIP or not isinstance(enc, dict) or "field" not in enc:
+                continue
+            if channel in ("color", "fill", "stroke") and "scale" in enc and enc["scale"] is None:
+                continue
+            item = {k: enc[k] for k in ("field", "type", "title", "format", "timeUnit", "aggregate") if k in enc}
+            if not item.get("title"):
+                item["title"] = _field_title(str(enc["field"]))
+            if isinstance(enc.get("axis"), dict) and "format" in enc["axis"] and "format" not in item:
+                item["format"] = enc["axis"]["format"]
+            fields.append(item)
+        if fields:
+            out["encoding"] = {**encoding, "tooltip": fields}
     return out
 
 

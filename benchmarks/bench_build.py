@@ -149,7 +149,8 @@ def main() -> None:
     ap.add_argument("--count", type=int, default=12, help="company reports in each run (the plain loop's with --all)")
     ap.add_argument("--all", action="store_true", help="build every company-quarter on file")
     ap.add_argument("--dask", action="store_true", help="also build on a Dask LocalCluster (--scheduler local)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs of the build and of the cold report (the median counts)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="runs of the build and of the cold report (the median counts)")
     args = ap.parse_args()
     sample = pick_reports(args.count)
     reports = every_report() if args.all else sample

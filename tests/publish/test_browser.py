@@ -91,3 +91,32 @@ def test_interactive_charts_draw_offline_with_tooltips(interactive_html: Path) -
         assert "could not be drawn" not in text and "Error" not in text
     assert tooltip, "no tooltip over the first chart"
     assert blocked == []  # the page, its Vega bundle included, asked for nothing outside the file
+
+
+@pytest.fixture(scope="module")
+def wide_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """RIOT 2025Q2: a key-figure table with long labels and per-BTC figures, wider than the column as laid out."""
+    job = ReportJob(ReportParams(ticker="RIOT", period="2025Q2", static_charts=True), ("html",))
+    return Path(run_report(job, tmp_path_factory.mktemp("wide")).outputs["html"])
+
+
+@pytest.mark.parametrize("width", [1200, 800])
+def test_no_table_is_cut_off_on_screen(wide_html: Path, width: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=find_chromium(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:")
+                       else route.abort())
+            page.goto(wide_html.as_uri())
+            page.wait_for_load_state("load")
+            sizes = page.evaluate("() => Array.from(document.querySelectorAll('.mr-body table'), t => "
+                                  "[t.dataset.mrTable || '', t.getBoundingClientRect().width, "
+                                  "t.parentElement.clientWidth, t.style.zoom])")
+        finally:
+            browser.close()
+    assert len(sizes) >= 8
+    assert [s for s in sizes if s[1] > s[2] + 1] == []  # every table within its column, no scrolling
+    assert all(float(s[3] or 1) >= 0.6 for s in sizes)  # tightened or shrunk, never below 60%

@@ -27,6 +27,13 @@ def _formats(value: str) -> tuple[str, ...]:
     return out
 
 
+def _check_interactive(formats: tuple[str, ...], interactive: bool) -> None:
+    """``--interactive-charts`` is about the HTML page: refused when no HTML is asked for."""
+    if interactive and "html" not in formats:
+        raise click.BadParameter("interactive charts are drawn in the HTML page (the PDF's are always static): "
+                                 "add html to --format or leave --interactive-charts out", param_hint="'--format'")
+
+
 RESERVED_PARAMS = ("ticker", "period", "static_charts")
 """Parameters the command line sets itself; ``-p`` may not override them."""
 
@@ -113,7 +120,9 @@ def report_cmd(ticker: str, period: str, fmt: str, params: tuple[str, ...], outp
 
             values["data_path"] = str(Path(str(folder)).resolve())
             load_dataset(values["data_path"])  # another folder is validated in full before anything runs
-        job = ReportJob(parse_params(ReportParams, values), _formats(fmt),  # type: ignore[arg-type]
+        formats = _formats(fmt)
+        _check_interactive(formats, interactive_charts)
+        job = ReportJob(parse_params(ReportParams, values), formats,  # type: ignore[arg-type]
                         scenario_name=scenario, interactive_charts=interactive_charts)
         check_job(job)  # an unknown ticker or quarter is refused before the reports folder is touched
         t0 = time.perf_counter()
@@ -182,6 +191,7 @@ def build_cmd(periods: tuple[str, ...], all_periods: bool, jobs: int | None, for
 
     data_path = str(Path(data_path).resolve()) if data_path else None
     formats = _formats(fmt)
+    _check_interactive(formats, interactive_charts)
     try:
         scenarios = load_scenarios(scenarios_file) if scenarios_file else []
         ds = load_dataset(data_path)

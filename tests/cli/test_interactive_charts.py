@@ -129,3 +129,13 @@ def test_pdf_of_an_interactive_report_is_the_pdf_of_the_static_one(tmp_path: Pat
     static, interactive = text(tmp_path / "static"), text(tmp_path / "interactive", "--interactive-charts")
     assert "Error loading script" not in interactive and "Margin decomposition" in interactive
     assert interactive == static  # every chart printed as its SVG, the footer without the chart mode
+
+
+@pytest.mark.parametrize("command", [["report", "MARA", "2025Q2"], ["build", "2025Q2"]])
+def test_interactive_charts_without_html_are_refused_before_anything_is_written(tmp_path: Path,
+                                                                                command: list[str]) -> None:
+    out = tmp_path / "reports"
+    result = CliRunner().invoke(cli, [*command, "--format", "pdf", "--interactive-charts", "--output", str(out)])
+    assert result.exit_code == 2
+    assert "add html to --format" in result.output
+    assert not out.exists()

@@ -142,7 +142,7 @@ def company_quarter_summary(
     Raises:
         ValueError: for a malformed period label or a ticker that is not in ``dataset.companies``.
     """
-    q = _load(dataset, ticker, period)
+    q = quarter_data(dataset, ticker, period)
     shocks = tuple(float(s) for s in btc_price_shocks_pct)
     cost = build_cost_stack(q)
     margins = build_margins(q)
@@ -186,7 +186,12 @@ def company_quarter_summary(
     )
 
 
-def _load(dataset: DatasetLike, ticker: str, period: str) -> QuarterData:
+def quarter_data(dataset: DatasetLike, ticker: str, period: str) -> QuarterData:
+    """What every section of a company-quarter reads: the company's quarters, its chosen rows and the network.
+
+    Raises:
+        ValueError: for a malformed period label or a ticker that is not in ``dataset.companies``.
+    """
     parse_label(period)
     companies = dataset.companies
     if ticker not in companies.index:

@@ -2,10 +2,11 @@
 
 ``CompanyReport.open(...)`` loads the dataset and computes the summary once; each method then displays
 one section of DESIGN.md (prose generated from the numbers, a formatted table, a chart with its source
-line) or says plainly what was not disclosed. A method's ``prose`` and ``chart`` arguments replace the
-paragraph and the chart it would make: the notebook composes them in view (:mod:`mineresearch.report.parts`,
-:mod:`~mineresearch.report.narrative`, :mod:`~mineresearch.report.charts`) and the method lays them out with
-the section's tables.
+line) or says plainly what was not disclosed. A method's ``data`` argument replaces the section's figures
+from the summary, and its ``prose`` and ``chart`` arguments replace the paragraph and the chart it would
+make: the notebook computes the figures in view from :attr:`CompanyReport.quarter` (:mod:`mineresearch.analysis`)
+and composes the prose and chart (:mod:`mineresearch.report.parts`, :mod:`~mineresearch.report.narrative`,
+:mod:`~mineresearch.report.charts`); the method lays them out with the section's tables.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -87,6 +89,13 @@ class CompanyReport:
         )
         return cls(summary, ds)
 
+    @cached_property
+    def quarter(self) -> Any:
+        """What every section's analysis reads (:class:`~mineresearch.analysis.quarter.QuarterData`)."""
+        from mineresearch.analysis.summary import quarter_data
+
+        return quarter_data(self.dataset, self.summary.ticker, self.period)
+
     @property
     def name(self) -> str:
         return str(self.summary.company_name)
@@ -107,9 +116,10 @@ class CompanyReport:
     def notice(self) -> None:
         show_html(notice_html(f"{self.name} ({self.summary.ticker}), {self.period}"))
 
-    def headline(self, prose: str | None = None) -> None:
-        h = self.summary.headline
-        sentence = narrative.headline(self.name, self.period, btc_by_quarter(self.summary), h.net_income_usd,
+    def headline(self, prose: str | None = None, data: Any | None = None) -> None:
+        h = self.summary.headline if data is None else data
+        series = btc_by_quarter(self.summary.output_vs_profit)
+        sentence = narrative.headline(self.name, self.period, series, h.net_income_usd,
                                       record=h.btc_produced_rank) if prose is None else prose
         c = self.summary.cost_stack
         basis = self.dataset_scope("net_income")
@@ -135,8 +145,8 @@ class CompanyReport:
         show_html(f'<p class="mr-lead">{esc(sentence)}</p>', f'<div class="mr-kpis">{cards}</div>', para(ops),
                   missing_note(h.missing))
 
-    def kpis(self) -> None:
-        k = self.summary.kpis
+    def kpis(self, data: Any | None = None) -> None:
+        k = self.summary.kpis if data is None else data
         if not k.available:
             show_html(missing_note(k.missing, what="The KPI table"))
             return
@@ -160,14 +170,14 @@ class CompanyReport:
                               "(the sign flipped, or the base is under a tenth of the current value)."),
                   missing_note(k.missing, left_out=left_out))
 
-    def output_vs_profit(self, prose: str | None = None, chart: Any | None = None) -> None:
-        o = self.summary.output_vs_profit
+    def output_vs_profit(self, prose: str | None = None, chart: Any | None = None, data: Any | None = None) -> None:
+        o = self.summary.output_vs_profit if data is None else data
         frame = output_and_net_income(o)
         show_html(para(narrative.output_paragraph(frame) if prose is None else prose), missing_note(o.missing))
         show_chart(charts.output_vs_net_income_chart(frame, source=COMPANY_SOURCE) if chart is None else chart)
 
-    def margin_bridge(self, prose: str | None = None, chart: Any | None = None) -> None:
-        m = self.summary.margin_bridge
+    def margin_bridge(self, prose: str | None = None, chart: Any | None = None, data: Any | None = None) -> None:
+        m = self.summary.margin_bridge if data is None else data
         if m.bridge.empty:
             show_html(missing_note(m.missing or ("net_income",), what="The margin bridge"))
             return
@@ -190,8 +200,8 @@ class CompanyReport:
                                        "volume, network and price effects"))
         show_html(*parts, missing_note(m.missing))
 
-    def cost_stack(self, prose: str | None = None, chart: Any | None = None) -> None:
-        c = self.summary.cost_stack
+    def cost_stack(self, prose: str | None = None, chart: Any | None = None, data: Any | None = None) -> None:
+        c = self.summary.cost_stack if data is None else data
         layers = cost_layers(c)
         show_html(para(narrative.cost_paragraph(layers, price_usd=c.btc_price_avg_usd, period=self.period)
                        if prose is None else prose))
@@ -217,8 +227,8 @@ class CompanyReport:
                         highlight_negative=("Average price less cumulative cost",)),
                   bullets(notes), missing_note(c.missing))
 
-    def network(self, prose: str | None = None, chart: Any | None = None) -> None:
-        n = self.summary.network
+    def network(self, prose: str | None = None, chart: Any | None = None, data: Any | None = None) -> None:
+        n = self.summary.network if data is None else data
         show_html(para(narrative.network_paragraph(n.history, self.period, name=self.name,
                                                    hashrate_realized_ehs=n.realized_hashrate_ehs)
                        if prose is None else prose))
@@ -243,23 +253,23 @@ class CompanyReport:
         keep_values(values, caption=f"Network context, {self.period}: the measures as numbers, with their units")
         show_html(shown, missing_note(n.missing, left_out=left_out))
 
-    def breakevens(self, heatmaps: Sequence[Any] | None = None) -> None:
+    def breakevens(self, heatmaps: Sequence[Any] | None = None, data: Any | None = None) -> None:
         from mineresearch.report.company_risk import show_breakevens
 
-        show_breakevens(self, heatmaps)
+        show_breakevens(self, heatmaps, data)
 
-    def treasury(self, prose: str | None = None, chart: Any | None = None) -> None:
+    def treasury(self, prose: str | None = None, chart: Any | None = None, data: Any | None = None) -> None:
         from mineresearch.report.company_risk import show_treasury
 
-        show_treasury(self, prose, chart)
+        show_treasury(self, prose, chart, data)
 
-    def strategy(self, prose: str | None = None) -> None:
+    def strategy(self, prose: str | None = None, data: Any | None = None) -> None:
         from mineresearch.report.company_risk import show_strategy
 
-        show_strategy(self, prose)
+        show_strategy(self, prose, data)
 
-    def checklist(self) -> None:
-        c = self.summary.checklist
+    def checklist(self, data: Any | None = None) -> None:
+        c = self.summary.checklist if data is None else data
         lines = c.lines.loc[:, ["area", "question", "answer"]]
         lines.columns = ["Area", "Question", "Answer"]
         from mineresearch.report.display import compact_table

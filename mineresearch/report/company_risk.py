@@ -21,9 +21,9 @@ from mineresearch.report.display import (
 from mineresearch.report.parts import RISK_SOURCE, drawdown_scenarios, has_drawdown, sensitivity_grids
 
 
-def show_breakevens(report: Any, heatmaps: Sequence[Any] | None = None) -> None:
+def show_breakevens(report: Any, heatmaps: Sequence[Any] | None = None, data: Any | None = None) -> None:
     """Section 7; ``heatmaps`` replaces the sensitivity charts (default: one per grid with figures)."""
-    b = report.summary.breakevens
+    b = report.summary.breakevens if data is None else data
     parts: list[str] = []
     left_out: list[str] = []
     if not b.by_layer.empty:
@@ -68,9 +68,9 @@ def show_breakevens(report: Any, heatmaps: Sequence[Any] | None = None) -> None:
                   para(f"Cash flow here: {basis}") if basis else "")
 
 
-def show_treasury(report: Any, prose: str | None = None, chart: Any | None = None) -> None:
+def show_treasury(report: Any, prose: str | None = None, chart: Any | None = None, data: Any | None = None) -> None:
     """Section 8; ``prose`` and ``chart`` replace the opening paragraph and the drawdown chart."""
-    t = report.summary.treasury
+    t = report.summary.treasury if data is None else data
     scen = drawdown_scenarios(t)
     show_html(para(narrative.treasury_text(report.name, report.period, t, scen) if prose is None else prose))
     at_least = "at least " if t.debt_is_partial else ""
@@ -128,9 +128,9 @@ def show_treasury(report: Any, prose: str | None = None, chart: Any | None = Non
     show_html(*parts, missing_note(t.missing, left_out=left_out))
 
 
-def show_strategy(report: Any, prose: str | None = None) -> None:
+def show_strategy(report: Any, prose: str | None = None, data: Any | None = None) -> None:
     """Section 9; ``prose`` replaces the paragraph of the payback cases' assumptions."""
-    s = report.summary.strategy
+    s = report.summary.strategy if data is None else data
     figures = [("HPC/AI revenue", fmt.usd(s.revenue_hpc_usd)), ("HPC/AI share of total revenue",
                fmt.pct(s.hpc_share_pct)), ("Contracted HPC capacity", _mw(s.contracted_mw)),
                ("Energized capacity", _mw(s.energized_mw))]

@@ -46,9 +46,9 @@ SHORT_LAYER = {"power": "Power & direct", "sga_cash": "Cash SG&A", "interest": "
                "sbc": "Stock comp"}
 
 
-def btc_by_quarter(summary: Any) -> pd.Series:
-    """BTC produced by quarter label, the series the headline's record check reads."""
-    return summary.output_vs_profit.frame.set_index("period")["btc_produced"]
+def btc_by_quarter(output_vs_profit: Any) -> pd.Series:
+    """BTC produced by quarter label (from the output-versus-profit figures), the headline's record check reads."""
+    return output_vs_profit.frame.set_index("period")["btc_produced"]
 
 
 def output_and_net_income(output_vs_profit: Any) -> pd.DataFrame:

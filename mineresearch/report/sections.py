@@ -17,7 +17,8 @@ which lays them out with the section's tables::
     bridge = sections.margin_bridge(report, prose=prose, chart=chart)   # bridge.tables, .charts, .data
     show(bridge)                                               # as the published note shows it
 
-Left out (or ``None``), ``prose`` and ``chart`` are the package's own. A table that the note prints as text
+Left out (or ``None``), ``data`` (the section's figures), ``prose`` and ``chart`` are the package's own, from
+the report's summary. A table that the note prints as text
 (figures of several units in one column) has a companion ``<name>_values`` with the numbers and their unit.
 """
 
@@ -102,7 +103,7 @@ def collect(report: Any, key: str, title: str | None = None, *, extra: Mapping[s
         tables[name] = frame
         captions[name] = name
     names = SECTOR_SECTIONS if type(report).__name__ == "SectorReport" else COMPANY_SECTIONS
-    data = getattr(getattr(report, "summary", None), key, None)
+    data = given.get("data", getattr(getattr(report, "summary", None), key, None))
     return Section(key, title or names.get(key, key), tuple(c.blocks), tables, captions, data)
 
 
@@ -151,56 +152,62 @@ def notice(report: Any) -> Section:
     return collect(report, "notice")
 
 
-def headline(report: Any, *, prose: str | None = None) -> Section:
-    """Section 1: the headline sentence (``prose``) and the quarter's key figures as cards."""
-    return collect(report, "headline", prose=prose)
+def headline(report: Any, *, data: Any | None = None, prose: str | None = None) -> Section:
+    """Section 1: the headline sentence (``prose``) and the quarter's key figures (``data``) as cards."""
+    return collect(report, "headline", prose=prose, data=data)
 
 
-def kpis(report: Any) -> Section:
+def kpis(report: Any, *, data: Any | None = None) -> Section:
     """Key figures; ``kpis_values`` is the same table unformatted (numbers and units, for a spreadsheet)."""
-    k = getattr(getattr(report, "summary", None), "kpis", None)
+    k = getattr(getattr(report, "summary", None), "kpis", None) if data is None else data
     raw = getattr(k, "table", None)
     extra = {"kpis_values": raw.reset_index(drop=True)} if isinstance(raw, pd.DataFrame) and not raw.empty else {}
-    return collect(report, "kpis", extra=extra)
+    return collect(report, "kpis", extra=extra, data=data)
 
 
-def output_vs_profit(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+def output_vs_profit(report: Any, *, data: Any | None = None, prose: str | None = None, chart: Any | None = None
+                     ) -> Section:
     """Section 3: BTC produced against net income by quarter."""
-    return collect(report, "output_vs_profit", prose=prose, chart=chart)
+    return collect(report, "output_vs_profit", prose=prose, chart=chart, data=data)
 
 
-def margin_bridge(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+def margin_bridge(report: Any, *, data: Any | None = None, prose: str | None = None, chart: Any | None = None
+                  ) -> Section:
     """Section 4: revenue to net income through the reported subtotals, and the revenue change split."""
-    return collect(report, "margin_bridge", prose=prose, chart=chart)
+    return collect(report, "margin_bridge", prose=prose, chart=chart, data=data)
 
 
-def cost_stack(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+def cost_stack(report: Any, *, data: Any | None = None, prose: str | None = None, chart: Any | None = None
+               ) -> Section:
     """Section 5: cost per BTC by layer against the quarter's average price."""
-    return collect(report, "cost_stack", prose=prose, chart=chart)
+    return collect(report, "cost_stack", prose=prose, chart=chart, data=data)
 
 
-def network(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+def network(report: Any, *, data: Any | None = None, prose: str | None = None, chart: Any | None = None
+            ) -> Section:
     """Section 6: hashprice, hashrate and fees; ``network_values`` holds the measures as numbers."""
-    return collect(report, "network", prose=prose, chart=chart)
+    return collect(report, "network", prose=prose, chart=chart, data=data)
 
 
-def breakevens(report: Any, *, heatmaps: Sequence[Any] | None = None) -> Section:
+def breakevens(report: Any, *, data: Any | None = None, heatmaps: Sequence[Any] | None = None) -> Section:
     """Section 7: break-even prices, the sensitivity ``heatmaps`` and the cash-flow stress."""
-    return collect(report, "breakevens", heatmaps=heatmaps)
+    return collect(report, "breakevens", heatmaps=heatmaps, data=data)
 
 
-def treasury(report: Any, *, prose: str | None = None, chart: Any | None = None) -> Section:
+def treasury(report: Any, *, data: Any | None = None, prose: str | None = None, chart: Any | None = None
+             ) -> Section:
     """Company section 8 (holdings, liquidity, leverage, drawdowns) or sector section 5 (leverage ranking)."""
-    return collect(report, "treasury", prose=prose, chart=chart)
+    return collect(report, "treasury", prose=prose, chart=chart, data=data)
 
 
-def strategy(report: Any, *, prose: str | None = None) -> Section:
+def strategy(report: Any, *, data: Any | None = None, prose: str | None = None) -> Section:
     """Section 9: revenue mix, HPC capacity, the reference ASIC's payback; ``prose`` states its assumptions."""
-    return collect(report, "strategy", prose=prose)
+    return collect(report, "strategy", prose=prose, data=data)
 
 
-def checklist(report: Any) -> Section:
-    return collect(report, "checklist")
+def checklist(report: Any, *, data: Any | None = None) -> Section:
+    """Section 10: the analyst's questions, answered from the figures (``data``: a ``Checklist``)."""
+    return collect(report, "checklist", data=data)
 
 
 def peers(report: Any, *, values: pd.DataFrame | None = None) -> Section:

@@ -14,12 +14,11 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from publish.servers import wait_for_server
 
 from mineresearch.paths import notebooks_dir
 from mineresearch.publish.pdf import find_chromium
@@ -64,15 +63,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("JupyterLab did not start") from None
-                time.sleep(0.3)
+        wait_for_server(base, token, proc, "JupyterLab")
         yield f"{base}/lab/tree/{NOTEBOOK}?token={token}"
     finally:
         proc.terminate()  # the server shuts its kernels down

@@ -18,7 +18,6 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from typing import Any
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from publish.servers import wait_for_server
 
 from mineresearch.publish.pdf import find_chromium
 from mineresearch.report.params import ReportParams
@@ -155,15 +155,7 @@ def server(notebook: Path) -> Iterator[tuple[str, str]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1).read()
-                break
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise RuntimeError("the Jupyter server did not start") from None
-                time.sleep(0.3)
+        wait_for_server(base, token, proc, "the Jupyter server")
         yield base, token
     finally:
         proc.terminate()

@@ -13,7 +13,17 @@ from mineresearch.analysis.peers import COST_CURVE_LAYERS, MIN_PEERS, cost_curve
 from mineresearch.report import charts
 from mineresearch.report import formatting as fmt
 from mineresearch.report.common import METHODOLOGY, notice_html
-from mineresearch.report.display import bullets, drop_empty, esc, para, show_chart, show_html, table, use_chart_mode
+from mineresearch.report.display import (
+    bullets,
+    drop_empty,
+    esc,
+    keep_values,
+    para,
+    show_chart,
+    show_html,
+    table,
+    use_chart_mode,
+)
 
 SOURCE = "Company filings and releases (see each company's note for addresses); mineresearch calculations."
 
@@ -79,9 +89,21 @@ def scatter_frame(peers: pd.DataFrame) -> pd.DataFrame:
     return peers.assign(x=peers["btc_produced"], y=peers["net_income_usd"] / 1e6).loc[:, ["ticker", "x", "y"]]
 
 
+FLOOR_COLUMNS = ("total_debt_usd", "leverage_pct")
+"""Peer columns that are a floor ("at least") for a company whose debt is summed from some of its parts."""
+
+
 def ranking_frame(peers: pd.DataFrame, column: str) -> pd.DataFrame:
-    """``ticker`` and ``value`` of the companies that disclosed ``column`` (a ranking chart's input)."""
-    return _ranked(peers.loc[:, ["ticker", column]].rename(columns={column: "value"}))[0]
+    """``ticker`` and ``value`` of the companies that disclosed ``column`` (a ranking chart's input).
+
+    A figure that is only a floor (debt summed from some of its parts, and the leverage from it) is labelled
+    ``TICKER (at least)``.
+    """
+    frame = peers.loc[:, ["ticker", column]].rename(columns={column: "value"})
+    if column in FLOOR_COLUMNS:
+        frame["ticker"] = [f"{t} (at least)" if floor else t for t, floor in zip(frame["ticker"], _partial(peers),
+                                                                                 strict=True)]
+    return _ranked(frame)[0]
 
 
 def peer_frame(summaries: list[Any]) -> pd.DataFrame:
@@ -95,7 +117,8 @@ def peer_frame(summaries: list[Any]) -> pd.DataFrame:
             "cash_cost_usd_per_btc": c.cash_cost_usd_per_btc, "all_in_cost_usd_per_btc": c.all_in_cost_usd_per_btc,
             "realized_hashrate_ehs": n.realized_hashrate_ehs, "btc_share_pct": n.btc_share_pct,
             "btc_held": t.btc_held, "cash_usd": t.cash_usd, "total_debt_usd": t.total_debt_usd,
-            "leverage_pct": t.leverage_pct, "hpc_share_pct": s.strategy.hpc_share_pct,
+            "leverage_pct": t.leverage_pct, "debt_is_partial": bool(getattr(t, "debt_is_partial", False)),
+            "hpc_share_pct": s.strategy.hpc_share_pct,
         })
     return pd.DataFrame(rows)
 
@@ -133,10 +156,12 @@ class SectorReport:
         shown.columns = ["Ticker", "BTC produced", "Revenue", "Net income", "All-in cost/BTC", "Realized EH/s",
                          "BTC held", "Leverage"]
         kept, dropped = _mostly_disclosed(shown)
+        if "Leverage" in kept.columns:  # a leverage computed from debt summed from some of its parts is a floor
+            kept = kept.assign(Leverage=_floors(p["leverage_pct"], _partial(p), fmt.pct))
         kept, blank, _ = drop_empty(kept, columns=False)
         formats = {"BTC produced": fmt.btc, "Revenue": fmt.usd_column(shown["Revenue"]),
                    "Net income": fmt.usd_column(shown["Net income"]), "All-in cost/BTC": fmt.usd_per_btc,
-                   "Realized EH/s": fmt.ehs, "BTC held": fmt.btc, "Leverage": fmt.pct}
+                   "Realized EH/s": fmt.ehs, "BTC held": fmt.btc}
         show_html(table(kept, formats=formats, highlight_negative=("Net income",),
                         caption=f"Peer table, {self.period}: the figures at least half the companies disclose"),
                   _also_on_file(shown, dropped),
@@ -188,7 +213,8 @@ class SectorReport:
         ``chart`` replaces the ranking chart. Returns the tickers that did not disclose the figure, for the
         section's one "Not disclosed by" sentence.
         """
-        known, absent = _ranked(self.peers.loc[:, ["ticker", column]].rename(columns={column: "value"}))
+        absent = _ranked(self.peers.loc[:, ["ticker", column]].rename(columns={column: "value"}))[1]
+        known = ranking_frame(self.peers, column)
         if len(known) < MIN_PEERS:
             show_html(para(f"{title}: {len(known)} of {len(self.peers)} companies disclosed it"
                            + (f" ({', '.join(known['ticker'])})" if len(known) else "")
@@ -213,15 +239,20 @@ class SectorReport:
         """Section 5: the leverage ranking (``chart`` replaces it) and the treasury table."""
         absent = self._ranking("leverage_pct", "Debt / (BTC value + cash), %", f"Leverage at the end of {self.period}",
                                chart=chart)
-        shown = self.peers.loc[:, ["ticker", "btc_held", "cash_usd", "total_debt_usd", "leverage_pct"]]
-        shown.columns = ["Ticker", "BTC held", "Cash", "Total debt", "Leverage"]
+        p = self.peers
+        shown = pd.DataFrame({"Ticker": p["ticker"], "BTC held": p["btc_held"], "Cash": p["cash_usd"],
+                              "Debt": _floors(p["total_debt_usd"], _partial(p), fmt.usd_column(p["total_debt_usd"])),
+                              "Leverage": _floors(p["leverage_pct"], _partial(p), fmt.pct)})
         kept, rows, _ = drop_empty(shown, columns=False)
-        show_html(table(kept, formats={"BTC held": fmt.btc, "Cash": fmt.usd_column(shown["Cash"]),
-                                       "Total debt": fmt.usd_column(shown["Total debt"]), "Leverage": fmt.pct},
-                        caption="Treasury and leverage"),
+        show_html(table(kept, formats={"BTC held": fmt.btc, "Cash": fmt.usd_column(shown["Cash"])},
+                        caption="Treasury and leverage (debt: total debt, or the sum of the parts disclosed, then "
+                                "'at least', as is the leverage computed from it)"),
                   para(" ".join(x for x in (_absent_note({"Leverage": [t for t in absent if t not in rows]}),
                                             f"No treasury figure on file for {', '.join(rows)}." if rows else "")
                                 if x), cls="mr-missing") if absent or rows else "")
+        keep_values(p.loc[:, ["ticker", "btc_held", "cash_usd", "total_debt_usd", "leverage_pct", "debt_is_partial"]],
+                    caption=f"Treasury and leverage, {self.period}, as numbers (debt_is_partial: debt is the sum of "
+                            "the parts disclosed, a floor)")
 
     def network_share(self, chart: Any | None = None) -> None:
         """Section 6: each company's share of the BTC the network mined (``chart`` replaces the ranking)."""
@@ -245,6 +276,18 @@ class SectorReport:
                   "with its source address in each company's note. " + esc("Network figures: ") +
                   "Coin Metrics community data (CC BY-NC 4.0) and public daily series, aggregated by "
                   "mineresearch.</p>", "<h3>Methodology</h3>", bullets(list(METHODOLOGY)))
+
+
+def _partial(peers: pd.DataFrame) -> list[bool]:
+    """Per company: whether its debt (and the leverage from it) is summed from some of its parts only."""
+    column = peers["debt_is_partial"] if "debt_is_partial" in peers.columns else [False] * len(peers)
+    return [bool(x) for x in column]
+
+
+def _floors(values: pd.Series, partial: list[bool], formatter: Any) -> list[Any]:
+    """``values`` as printed, "at least ..." where ``partial``; NaN stays NaN (a blank cell)."""
+    return [math.nan if fmt.is_missing(v) else ("at least " if floor else "") + formatter(v)
+            for v, floor in zip(values, partial, strict=True)]
 
 
 def _mostly_disclosed(shown: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:

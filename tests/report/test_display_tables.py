@@ -218,3 +218,16 @@ def test_sector_with_three_companies_says_how_many_disclosed(monkeypatch: pytest
     report.peer_table()
     text = " ".join(shown)
     assert "Realized EH/s (none)" in text and "<th>Revenue</th>" in text  # columns fewer than half disclose
+
+
+def test_sector_marks_debt_summed_from_some_parts_as_a_floor() -> None:
+    from mineresearch.report import sections
+    from mineresearch.report.sector import SectorReport, ranking_frame
+
+    report = SectorReport.open(period="2025Q2", static_charts=True)
+    shown = sections.treasury(report).tables["treasury"].set_index("Ticker")
+    assert shown.loc["MARA", "Debt"] == "at least $2,600.5M" and shown.loc["MARA", "Leverage"] == "at least 47.6%"
+    assert shown.loc["RIOT", "Debt"] == "$838.4M"  # short-term + long-term: every part on file
+    values = sections.treasury(report).tables["treasury_values"].set_index("ticker")
+    assert bool(values.loc["MARA", "debt_is_partial"]) and not bool(values.loc["RIOT", "debt_is_partial"])
+    assert "MARA (at least)" in set(ranking_frame(report.peers, "leverage_pct")["ticker"])

@@ -116,6 +116,7 @@ def company_quarter_summary(
     pool_fee_pct: float = DEFAULT_POOL_FEE_PCT,
     pue: float = DEFAULT_PUE,
     next_halving_month: str | None = None,
+    quarter: QuarterData | None = None,
 ) -> CompanyQuarterSummary:
     """Assemble every section of a company-quarter report from the dataset.
 
@@ -134,6 +135,7 @@ def company_quarter_summary(
         pue: power usage effectiveness for the payback cases and the break-even power price.
         next_halving_month: ``YYYY-MM`` of the next halving; None estimates it from the block rate on
             file (``forward.estimate_next_halving``).
+        quarter: :func:`quarter_data` of the same dataset, ticker and period when the caller has it already.
 
     Returns:
         The summary. It never raises for sparse data: a company with only net income on file gets a
@@ -142,7 +144,7 @@ def company_quarter_summary(
     Raises:
         ValueError: for a malformed period label or a ticker that is not in ``dataset.companies``.
     """
-    q = quarter_data(dataset, ticker, period)
+    q = quarter if quarter is not None else quarter_data(dataset, ticker, period)
     shocks = tuple(float(s) for s in btc_price_shocks_pct)
     cost = build_cost_stack(q)
     margins = build_margins(q)

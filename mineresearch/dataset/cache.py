@@ -100,11 +100,13 @@ def write(name: str, value: Any) -> None:
             old.unlink(missing_ok=True)
 
 
-def load(folder: Path) -> Any | None:
-    """The cached tables for ``folder``'s current content, or None."""
-    return read(f"dataset-{content_key(folder)}")
+def derived_name(kind: str, *parts: str, code: tuple[str, ...]) -> str:
+    """The cache name of a value derived from ``parts`` (a dataset's key, a quarter...) by the code of ``code``.
 
+    The pandas version and the source of the ``code`` subpackages are part of the key, so a changed formula
+    never reads a value its old version computed.
+    """
+    import pandas as pd
 
-def store(folder: Path, tables: Any) -> None:
-    """Write validated tables for ``folder``'s current content (atomically; failures are ignored)."""
-    write(f"dataset-{content_key(folder)}", tables)
+    text = "|".join((*parts, pd.__version__, code_digest(*code)))
+    return f"{kind}-{hashlib.sha256(text.encode()).hexdigest()[:32]}"

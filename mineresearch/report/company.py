@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -58,6 +57,7 @@ class CompanyReport:
 
     summary: Any
     dataset: Any
+    _quarter: Any = field(default=None, repr=False)  # the summary's QuarterData, read by the notebook's cells
 
     @classmethod
     def open(
@@ -76,25 +76,28 @@ class CompanyReport:
         next_halving_month: str | None = None,
     ) -> CompanyReport:
         """Load the dataset, compute the summary, set up charts (static SVG or interactive)."""
-        from mineresearch.analysis.summary import company_quarter_summary
+        from mineresearch.analysis.summary import company_quarter_summary, quarter_data
         from mineresearch.dataset.load import load_dataset
 
         use_chart_mode(static_charts)
         ds = load_dataset(data_path)
+        q = quarter_data(ds, ticker, period)
         summary = company_quarter_summary(
-            ds, ticker, period, btc_price_shocks_pct=btc_price_shocks_pct,
+            ds, ticker, period, quarter=q, btc_price_shocks_pct=btc_price_shocks_pct,
             power_price_usd_per_mwh=power_price_usd_per_mwh, tariff_rate_pct=tariff_rate_pct,
             difficulty_growth_pct_per_month=difficulty_growth_pct_per_month, pool_fee_pct=pool_fee_pct, pue=pue,
             next_halving_month=next_halving_month,
         )
-        return cls(summary, ds)
+        return cls(summary, ds, q)
 
-    @cached_property
+    @property
     def quarter(self) -> Any:
         """What every section's analysis reads (:class:`~mineresearch.analysis.quarter.QuarterData`)."""
-        from mineresearch.analysis.summary import quarter_data
+        if self._quarter is None:
+            from mineresearch.analysis.summary import quarter_data
 
-        return quarter_data(self.dataset, self.summary.ticker, self.period)
+            self._quarter = quarter_data(self.dataset, self.summary.ticker, self.period)
+        return self._quarter
 
     @property
     def name(self) -> str:

@@ -44,23 +44,16 @@ def _stored_peer_values(dataset: Any, period: str) -> pd.DataFrame:
     served stale. A dataset built in memory (no key) is always computed.
     """
     from mineresearch.analysis.summary import company_quarter_summary
+    from mineresearch.dataset import cache
 
     content = getattr(dataset, "content_key", None)
-    name = ""
-    if isinstance(content, str):
-        import hashlib
-
-        from mineresearch.dataset import cache
-
-        parts = f"{content}|{period}|{pd.__version__}|{cache.code_digest('dataset', 'metrics', 'analysis')}"
-        name = f"peers-{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
-        stored = cache.read(name)
-        if isinstance(stored, pd.DataFrame):
-            return stored
+    name = cache.derived_name("peers", content, period, code=("dataset", "metrics", "analysis")) \
+        if isinstance(content, str) else ""
+    stored = cache.read(name) if name else None
+    if isinstance(stored, pd.DataFrame):
+        return stored
     values = peer_values([company_quarter_summary(dataset, t, period) for t in dataset.tickers(period)])
     if name:
-        from mineresearch.dataset import cache
-
         cache.write(name, values)
     return values
 

@@ -27,7 +27,7 @@ def test_second_load_comes_from_the_cache_and_is_equal(data: Path) -> None:
     first = dataset.load_dataset(data)
     assert len(list((data.parent / "cache").glob("dataset-*.pickle"))) == 1
     dataset._CACHE.clear()
-    cached = dataset_cache.load(data)
+    cached = dataset_cache.read(f"dataset-{dataset_cache.content_key(data)}")
     assert cached is not None
     second = dataset.load_dataset(data)
     pd.testing.assert_frame_equal(first.facts, second.facts)
@@ -40,7 +40,7 @@ def test_a_changed_byte_is_a_new_key(data: Path) -> None:
     facts = data / "facts.csv"
     facts.write_text(facts.read_text(encoding="utf-8").replace(",primary,", ",primery,", 1), encoding="utf-8")
     assert dataset_cache.content_key(data) != key
-    assert dataset_cache.load(data) is None
+    assert dataset_cache.read(f"dataset-{dataset_cache.content_key(data)}") is None
     dataset._CACHE.clear()
     with pytest.raises(DataValidationError, match="source_type"):
         dataset.load_dataset(data)  # the bad file is validated, not served from the cache
